@@ -1,0 +1,1 @@
+"""gdcore: exact numpy gradient descent."""
