@@ -1,0 +1,398 @@
+r"""The runner: :func:`descend` and the :class:`Trajectory` it returns.
+
+One code path serves one start ``(2,)`` and a batch of starts ``(B, 2)``: every
+array carries the starts on a leading axis and each update is one vectorised
+call, never a Python loop over starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_int, check_points, check_real, fail
+
+#: Status of a run, in the order a run can reach them.
+STATUSES = ("max_steps", "converged", "early_stopped", "lr_below", "diverged")
+
+_CONTROLLER_STATUS = {"no_improvement": "early_stopped", "lr_below": "lr_below"}
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    r"""The record of one run (or of ``B`` runs side by side) of :func:`descend`.
+
+    Attributes
+    ----------
+    points : ndarray, shape (T+1, 2) or (T+1, B, 2)
+        ``points[0]`` is the start, ``points[t+1]`` the weights after update ``t``.
+        In a batched run a start that stopped early holds its last point.
+    losses : ndarray, shape (T+1,) or (T+1, B)
+        The full objective's loss at each point (never a mini-batch loss).
+    grad_norms : ndarray, shape (T+1,) or (T+1, B)
+        :math:`\lVert \nabla L(w_t) \rVert_2` of the full objective, without noise.
+    lrs : ndarray, shape (T,)
+        The learning rate used by each update (schedule times controller).
+    status : str or ndarray of str, shape (B,)
+        One of ``"max_steps"``, ``"converged"``, ``"early_stopped"``,
+        ``"lr_below"``, ``"diverged"``.
+    steps_done : int or ndarray of int, shape (B,)
+        The number of updates each run made before it stopped.
+    best_step : int or ndarray of int, shape (B,)
+        Index into ``points`` of the lowest loss each run reached.
+    epochs : ndarray of int, shape (T,), or None
+        Epoch (pass over the data) of each update in a mini-batch run; None when
+        every update saw the full objective.
+    batch_size : int or None
+        Samples per update; None for the full objective.
+    """
+
+    points: np.ndarray
+    losses: np.ndarray
+    grad_norms: np.ndarray
+    lrs: np.ndarray
+    status: object
+    steps_done: object
+    best_step: object
+    epochs: np.ndarray | None = None
+    batch_size: int | None = None
+
+    @property
+    def batched(self) -> bool:
+        """True when the run had a batch of starts, shape (B, 2)."""
+        return self.points.ndim == 3
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last point of each run, shape (2,) or (B, 2)."""
+        return self.points[-1]
+
+    def to_frame(self):
+        """A tidy :class:`pandas.DataFrame`, one row per point (and run).
+
+        Columns: ``step, x, y, loss, lr, grad_norm`` (``lr`` is the rate of the
+        update that leaves the point, NaN at the last point), plus ``epoch`` in a
+        mini-batch run and ``run`` when batched. Only points a run really
+        reached are listed: a batched run that stopped early has no held rows.
+
+        >>> import gdcore as gd
+        >>> traj = gd.descend(gd.surfaces.Quadratic((1.0, 1.0)), gd.SGD(lr=0.5), (2.0, 0.0), steps=2)
+        >>> traj.to_frame()[["step", "x", "loss"]]
+           step    x  loss
+        0     0  2.0   2.0
+        1     1  1.0   0.5
+        2     2  0.5   0.125
+        """
+        import pandas as pd  # pandas is needed only here, so gdcore imports numpy alone
+
+        n_points = self.points.shape[0]
+        lr = np.append(self.lrs, np.nan)
+        epoch = None if self.epochs is None else np.append(self.epochs, self.epochs[-1:] if len(self.epochs) else [0])
+        if not self.batched:
+            columns = {
+                "step": np.arange(n_points),
+                "x": self.points[:, 0],
+                "y": self.points[:, 1],
+                "loss": self.losses,
+                "lr": lr,
+                "grad_norm": self.grad_norms,
+            }
+            if epoch is not None:
+                columns["epoch"] = epoch
+            return pd.DataFrame(columns)
+        runs = self.points.shape[1]
+        step = np.repeat(np.arange(n_points), runs)
+        run = np.tile(np.arange(runs), n_points)
+        reached = step <= np.tile(np.asarray(self.steps_done), n_points)
+        columns = {
+            "run": run,
+            "step": step,
+            "x": self.points[..., 0].ravel(),
+            "y": self.points[..., 1].ravel(),
+            "loss": self.losses.ravel(),
+            "lr": np.repeat(lr, runs),
+            "grad_norm": self.grad_norms.ravel(),
+        }
+        if epoch is not None:
+            columns["epoch"] = np.repeat(epoch, runs)
+        frame = pd.DataFrame(columns)[reached]
+        return frame.sort_values(["run", "step"], kind="stable").reset_index(drop=True)
+
+
+def _check_objective(objective):
+    for attr in ("loss", "grad"):
+        if not callable(getattr(objective, attr, None)):
+            fail("objective", "descend", "an object with loss(w) and grad(w) methods", objective)
+    n_samples = getattr(objective, "n_samples", None)
+    if n_samples is not None:
+        check_int(n_samples, "n_samples", type(objective).__name__, low=1)
+    return n_samples
+
+
+def _check_optimizer(optimizer):
+    if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))):
+        fail("optimizer", "descend", "an optimizer with init(w) and step(w, g, state, lr)", optimizer)
+
+
+def _base_lrs(optimizer, schedule, steps):
+    """The lr of every update before any controller scales it, from a closed form."""
+    if schedule is None:
+        return np.full(steps, float(optimizer.lr))
+    if not callable(schedule):
+        fail("schedule", "descend", "a callable schedule lr(t) or None", schedule)
+    lrs = np.asarray(schedule(np.arange(steps)), dtype=np.float64)
+    if lrs.shape != (steps,) or not np.all(np.isfinite(lrs)) or np.any(lrs < 0):
+        fail("schedule", "descend", "a schedule giving one finite lr >= 0 per step", schedule)
+    return lrs
+
+
+class _BatchSampler:
+    """Mini-batch indices: every epoch a fresh permutation, cut into batches.
+
+    Sampling is without replacement within an epoch, as the article describes;
+    the last batch of an epoch holds the remainder. A batch of starts draws one
+    permutation per start, so each run sees its own sample order.
+    """
+
+    def __init__(self, n_samples, batch_size, runs, rng):
+        self.n, self.k, self.runs, self.rng = n_samples, batch_size, runs, rng
+        self.epoch = -1
+        self.order = None
+        self.pos = n_samples  # forces a fresh permutation on the first call
+
+    def next(self):
+        if self.pos >= self.n:
+            self.epoch += 1
+            self.pos = 0
+            if self.runs is None:
+                self.order = self.rng.permutation(self.n)
+            else:
+                self.order = self.rng.permuted(np.broadcast_to(np.arange(self.n), (self.runs, self.n)), axis=1)
+        batch = self.order[..., self.pos : self.pos + self.k]
+        self.pos += self.k
+        return batch
+
+
+def descend(
+    objective,
+    optimizer,
+    start,
+    steps=100,
+    *,
+    schedule=None,
+    controller=None,
+    batch_size=None,
+    seed=0,
+    tol=None,
+    noise=0.0,
+    max_norm=1e8,
+):
+    r"""Run an optimizer on an objective from one start or a batch of starts.
+
+    Each update :math:`t = 0, 1, \dots` takes the gradient :math:`g_t` of the
+    objective (of a mini-batch :math:`B_t` when ``batch_size`` is set), adds
+    Gaussian noise if asked, and lets the optimizer move the weights:
+
+    .. math::
+
+        g_t = \frac{1}{|B_t|}\sum_{i \in B_t} \nabla \ell_i(w_t) + \sigma \xi_t,
+        \quad \xi_t \sim \mathcal N(0, I), \qquad
+        w_{t+1} = \mathrm{step}(w_t, g_t, \eta_t)
+
+    For plain SGD the step is :math:`w_{t+1} = w_t - \eta_t g_t`.
+
+    Parameters
+    ----------
+    objective : Surface or objective
+        Anything with ``loss(w)`` and ``grad(w)``; with ``n_samples`` (an int)
+        and ``loss(w, batch)``, ``grad(w, batch)`` it can be sampled in mini-batches.
+    optimizer : SGD, Adagrad, RMSprop, Adam or AdamW
+        Hyper-parameters; its state lives only inside this call.
+    start : array_like, shape (2,) or (B, 2)
+        :math:`w_0`; a batch of starts runs as one vectorised loop.
+    steps : int
+        Maximum number of updates.
+    schedule : callable, optional
+        :math:`\eta_t` = ``schedule(t)`` (see :mod:`gdcore.schedules`); default: ``optimizer.lr``.
+    controller : PlateauController, optional
+        Called after every update with the full loss; its reductions scale the
+        schedule, and it may stop the run. It is ``reset()`` first. One start only.
+    batch_size : int, optional
+        :math:`|B_t|`: 1 is SGD on single samples, None the full batch. Each
+        epoch is a fresh permutation of the samples; its last batch holds the remainder.
+    seed : int
+        Seeds ``np.random.default_rng`` for batches and noise: the same seed, the same run.
+    tol : float, optional
+        Stop with status ``"converged"`` at a point whose full gradient norm is below ``tol``.
+    noise : float
+        :math:`\sigma`, the standard deviation of the noise added to every gradient
+        (perturbed gradient descent).
+    max_norm : float
+        A run whose weights leave the ball of this radius, or stop being finite,
+        has ``"diverged"``: it stops and keeps its finite points.
+
+    Returns
+    -------
+    Trajectory
+
+    Examples
+    --------
+    Gradient descent on :math:`\tfrac12 x^2 + 5 y^2` with :math:`\eta = 0.1`
+    shrinks :math:`x` by :math:`1 - 0.1 = 0.9` per step and leaves :math:`y` at 0
+    after one step (:math:`1 - 0.1 \cdot 10 = 0`):
+
+    >>> import gdcore as gd
+    >>> bowl = gd.surfaces.Quadratic(eigenvalues=(1.0, 10.0))
+    >>> traj = gd.descend(bowl, gd.SGD(lr=0.1), start=(1.0, 1.0), steps=3)
+    >>> traj.points.round(3).tolist()
+    [[1.0, 1.0], [0.9, 0.0], [0.81, 0.0], [0.729, 0.0]]
+    >>> traj.status
+    'max_steps'
+
+    Above the stability bound :math:`2/\lambda_{\max} = 0.2` the run diverges,
+    and the trajectory keeps its finite points:
+
+    >>> gd.descend(bowl, gd.SGD(lr=0.25), (1.0, 1.0), steps=1000).status
+    'diverged'
+    """
+    owner = "descend"
+    n_samples = _check_objective(objective)
+    _check_optimizer(optimizer)
+    w0 = check_points(start, "start", owner)
+    if w0.ndim > 2:
+        fail("start", owner, "an array of shape (2,) or (B, 2)", f"shape {w0.shape}")
+    batched = w0.ndim == 2
+    steps = check_int(steps, "steps", owner, low=0)
+    seed = check_int(seed, "seed", owner, low=0)
+    tol = check_real(tol, "tol", owner, low=0, allow_none=True)
+    noise = check_real(noise, "noise", owner, low=0)
+    max_norm = check_real(max_norm, "max_norm", owner, low=0, closed="neither")
+    if batch_size is not None:
+        if n_samples is None:
+            fail("batch_size", owner, "None for an objective without samples (n_samples is None)", batch_size)
+        batch_size = check_int(batch_size, "batch_size", owner, low=1, high=n_samples)
+    if controller is not None:
+        if batched:
+            fail("controller", owner, "None when start is a batch of starts (B, 2)", controller)
+        if not callable(getattr(controller, "step", None)):
+            fail("controller", owner, "a PlateauController or None", controller)
+        controller.reset()
+    base_lrs = _base_lrs(optimizer, schedule, steps)
+
+    rng = np.random.default_rng(seed)
+    sampler = None
+    if batch_size is not None:
+        sampler = _BatchSampler(n_samples, batch_size, w0.shape[0] if batched else None, rng)
+    run_shape = w0.shape[:-1]
+    points = np.empty((steps + 1,) + w0.shape)
+    points[0] = w0
+    lrs = np.empty(steps)
+    epochs = np.empty(steps, dtype=np.int64) if sampler else None
+    status = np.full(run_shape, "max_steps", dtype=object)
+    steps_done = np.full(run_shape, steps, dtype=np.int64)
+    active = np.ones(run_shape, dtype=bool)
+    limit = max_norm * max_norm
+    scale = 1.0
+    w = w0
+    state = optimizer.init(w0)
+    t = -1
+    # Overflow and NaN are outcomes we record, not errors: no warning may leak.
+    with np.errstate(all="ignore"):
+        for t in range(steps):
+            if sampler is None:
+                g = objective.grad(w)
+            else:
+                g = objective.grad(w, sampler.next())
+                epochs[t] = sampler.epoch
+            if tol is not None:
+                full = g if sampler is None else objective.grad(w)
+                small = np.sqrt(np.sum(full * full, axis=-1)) < tol
+                if batched:
+                    newly = small & active
+                    status[newly], steps_done[newly] = "converged", t
+                    active &= ~small
+                    if not active.any():
+                        break
+                elif small:
+                    status[()], steps_done[()] = "converged", t
+                    break
+            if noise:
+                g = g + noise * rng.standard_normal(w.shape)
+            lr = base_lrs[t] * scale
+            lrs[t] = lr
+            w_new, state = optimizer.step(w, g, state, lr)
+            # NaN fails every comparison, so this also catches non-finite weights.
+            inside = np.sum(w_new * w_new, axis=-1) <= limit
+            if batched:
+                newly = active & ~inside
+                status[newly], steps_done[newly] = "diverged", t
+                active &= inside
+                w = np.where(active[:, None], w_new, w)
+                points[t + 1] = w
+                if not active.any():
+                    break
+                continue
+            if not inside:
+                status[()], steps_done[()] = "diverged", t
+                break
+            w = w_new
+            points[t + 1] = w
+            if controller is not None:
+                new_lr, stop = controller.step(float(objective.loss(w)), lr)
+                if lr > 0:
+                    scale *= new_lr / lr
+                if stop:
+                    status[()] = _CONTROLLER_STATUS[controller.reason]
+                    steps_done[()] = t + 1
+                    break
+        n_updates = int(steps_done.max()) if steps_done.size else 0
+        points = points[: n_updates + 1]
+        if batched:
+            # A run that stopped early holds its last point from then on.
+            held = np.arange(n_updates + 1)[:, None] > steps_done[None, :]
+            last = points[steps_done, np.arange(points.shape[1])]
+            points = np.where(held[..., None], last[None], points)
+        losses = np.asarray(objective.loss(points), dtype=np.float64)
+        grads = np.asarray(objective.grad(points), dtype=np.float64)
+        grad_norms = np.sqrt(np.sum(grads * grads, axis=-1))
+
+    finite = np.isfinite(losses) & np.isfinite(grad_norms)
+    if not finite.all():
+        points, losses, grad_norms, status, steps_done = _cut_at_non_finite(
+            points, losses, grad_norms, status, steps_done, finite
+        )
+        n_updates = int(steps_done.max())
+    best_step = np.argmin(np.where(np.isfinite(losses), losses, np.inf), axis=0)
+    scalar = (lambda a: a[()].item() if isinstance(a[()], np.generic) else a[()]) if not batched else (lambda a: a)
+    return Trajectory(
+        points=points,
+        losses=losses,
+        grad_norms=grad_norms,
+        lrs=lrs[:n_updates],
+        status=scalar(status) if not batched else status.astype(str),
+        steps_done=scalar(steps_done),
+        best_step=scalar(np.asarray(best_step)),
+        epochs=None if epochs is None else epochs[:n_updates],
+        batch_size=batch_size,
+    )
+
+
+def _cut_at_non_finite(points, losses, grad_norms, status, steps_done, finite):
+    """A point whose loss or gradient overflowed ends its run as diverged there."""
+    if points.ndim == 2:
+        first = int(np.argmin(finite))
+        status[()] = "diverged"
+        steps_done[()] = first - 1
+        return points[:first], losses[:first], grad_norms[:first], status, steps_done
+    bad = ~finite.all(axis=0)
+    first = np.argmin(finite, axis=0)
+    steps_done = np.where(bad, first - 1, steps_done)
+    status = np.where(bad, "diverged", status).astype(object)
+    n_points = int(steps_done.max()) + 1
+    held = np.arange(n_points)[:, None] > steps_done[None, :]
+    runs = np.arange(points.shape[1])
+    points = np.where(held[..., None], points[steps_done, runs][None], points[:n_points])
+    losses = np.where(held, losses[steps_done, runs][None], losses[:n_points])
+    grad_norms = np.where(held, grad_norms[steps_done, runs][None], grad_norms[:n_points])
+    return points, losses, grad_norms, status, steps_done

@@ -1,0 +1,24 @@
+"""Every page in real headless Chromium: it loads, draws a chart, shows no exception box."""
+
+import pytest
+
+from tools.browser import open_and_wait
+from ui.course import LESSONS
+
+CHART = "[data-testid='stVegaLiteChart']"
+DRAWN = f"{CHART} canvas, {CHART} svg.marks"
+
+
+def test_home_lists_every_page(app_url, browser_page):
+    open_and_wait(browser_page, app_url)
+    assert browser_page.locator("[data-testid='stException']").count() == 0
+    for lesson in LESSONS:
+        assert browser_page.get_by_text(lesson.title).count() >= 1
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.url_path for lesson in LESSONS])
+def test_page_draws_a_chart(app_url, browser_page, lesson):
+    open_and_wait(browser_page, f"{app_url}/{lesson.url_path}")
+    browser_page.wait_for_selector(DRAWN, timeout=60_000)
+    assert browser_page.locator(CHART).count() >= 1
+    assert browser_page.locator("[data-testid='stException']").count() == 0

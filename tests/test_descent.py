@@ -1,0 +1,247 @@
+"""descend() against closed forms: GD on a quadratic contracts by |1 - lr*lambda| per step."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import gdcore as gd
+from gdcore._checks import ParameterError
+from gdcore.descent import descend
+
+
+class Diagonal:
+    """L(w) = 0.5 * (a w1^2 + b w2^2), written out here so the test owns its reference."""
+
+    n_samples = None
+
+    def __init__(self, a, b):
+        self.lam = np.array([a, b], dtype=float)
+
+    def loss(self, w):
+        return 0.5 * np.sum(self.lam * np.asarray(w) ** 2, axis=-1)
+
+    def grad(self, w):
+        return self.lam * np.asarray(w)
+
+
+class Spy:
+    """A data objective whose sample i has loss 0.5*|w - c_i|^2; it records the batches it is given."""
+
+    def __init__(self, n, seed=0):
+        self.n_samples = n
+        self.c = np.random.default_rng(seed).normal(size=(n, 2))
+        self.batches = []
+
+    def loss(self, w, batch=None):
+        c = self.c if batch is None else self.c[batch]
+        w = np.asarray(w)[..., None, :]
+        return 0.5 * np.mean(np.sum((w - c) ** 2, axis=-1), axis=-1)
+
+    def grad(self, w, batch=None):
+        if batch is not None:
+            self.batches.append(np.array(batch))
+        c = self.c if batch is None else self.c[batch]
+        return np.asarray(w) - np.mean(c, axis=-2)
+
+
+def test_gradient_descent_on_a_quadratic_follows_the_closed_form():
+    a, b, lr, steps = 1.0, 10.0, 0.15, 40
+    traj = descend(Diagonal(a, b), gd.SGD(lr=lr), (2.0, -1.0), steps)
+    t = np.arange(steps + 1)
+    expected = np.stack([2.0 * (1 - lr * a) ** t, -1.0 * (1 - lr * b) ** t], axis=-1)
+    np.testing.assert_allclose(traj.points, expected, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(traj.losses, 0.5 * (a * expected[:, 0] ** 2 + b * expected[:, 1] ** 2), rtol=1e-12)
+    np.testing.assert_allclose(traj.grad_norms, np.hypot(a * expected[:, 0], b * expected[:, 1]), rtol=1e-12)
+    np.testing.assert_array_equal(traj.lrs, np.full(steps, lr))
+    assert traj.status == "max_steps" and traj.steps_done == steps
+    assert traj.best_step == steps
+
+
+def test_a_batch_of_starts_equals_the_runs_one_by_one():
+    starts = np.array([[2.0, -1.0], [0.5, 0.5], [-3.0, 0.1]])
+    batch = descend(Diagonal(1.0, 4.0), gd.Adam(lr=0.1), starts, 50)
+    for i, start in enumerate(starts):
+        single = descend(Diagonal(1.0, 4.0), gd.Adam(lr=0.1), start, 50)
+        np.testing.assert_allclose(batch.points[:, i], single.points, rtol=1e-15)
+    assert list(batch.status) == ["max_steps"] * 3
+
+
+def test_tol_stops_at_the_first_point_whose_gradient_is_small():
+    lam, lr, x0, tol = 2.0, 0.1, 3.0, 1e-3
+    traj = descend(Diagonal(lam, lam), gd.SGD(lr=lr), (x0, 0.0), 1000, tol=tol)
+    q = 1 - lr * lam
+    # |grad(w_t)| = lam * x0 * q^t < tol first at t = ceil(log(tol / (lam x0)) / log q)
+    expected = math.ceil(math.log(tol / (lam * x0)) / math.log(q))
+    assert traj.status == "converged"
+    assert traj.steps_done == expected
+    assert len(traj.points) == expected + 1
+    assert traj.grad_norms[-1] < tol <= traj.grad_norms[-2]
+
+
+def test_divergence_is_data_not_an_error():
+    lam, lr, x0 = 1.0, 2.5, 1.0  # |1 - lr*lam| = 1.5 > 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        traj = descend(Diagonal(lam, lam), gd.SGD(lr=lr), (x0, 0.0), 10_000)
+    assert traj.status == "diverged"
+    assert np.all(np.isfinite(traj.points)) and np.all(np.isfinite(traj.losses))
+    # The first point outside |w| <= 1e8 is the update t with 1.5^(t+1) > 1e8: it is not kept.
+    first_out = math.ceil(math.log(1e8) / math.log(1.5)) - 1
+    assert traj.steps_done == first_out
+    assert len(traj.points) == first_out + 1
+    assert abs(traj.points[-1, 0]) <= 1e8 < abs(traj.points[-1, 0]) * 1.5
+
+
+def test_overflowing_loss_ends_the_run_as_diverged():
+    class Steep:
+        n_samples = None
+
+        def loss(self, w):
+            return np.exp(np.asarray(w)[..., 0] ** 2)
+
+        def grad(self, w):
+            w = np.asarray(w)
+            return np.stack([-np.ones_like(w[..., 0]), np.zeros_like(w[..., 1])], axis=-1)
+
+    traj = descend(Steep(), gd.SGD(lr=5.0), (0.0, 0.0), 100)
+    # w1 = 5 t; exp(w1^2) overflows float64 once w1^2 > 709.78, i.e. from t = 6 on.
+    assert traj.status == "diverged"
+    assert len(traj.points) == 6 and np.all(np.isfinite(traj.losses))
+
+
+def test_in_a_batch_each_start_stops_on_its_own():
+    starts = np.array([[1.0, 0.0], [1e-3, 0.0], [5.0, 0.0]])
+    objective = Diagonal(1.0, 1.0)
+    traj = descend(objective, gd.SGD(lr=0.5), starts, 200, tol=1e-2)
+    q = 0.5
+    expected = [math.ceil(math.log(1e-2 / x) / math.log(q)) if x >= 1e-2 else 0 for x in starts[:, 0]]
+    np.testing.assert_array_equal(traj.steps_done, expected)
+    assert list(traj.status) == ["converged"] * 3
+    # A stopped start holds its last point while the others go on.
+    np.testing.assert_allclose(traj.points[expected[0]:, 0, 0], starts[0, 0] * q ** expected[0])
+    diverging = descend(objective, gd.SGD(lr=3.0), np.array([[1.0, 0.0], [0.0, 0.0]]), 100)
+    assert list(diverging.status) == ["diverged", "max_steps"]
+    assert np.all(np.isfinite(diverging.points))
+
+
+def test_a_schedule_sets_every_lr():
+    traj = descend(Diagonal(1.0, 1.0), gd.SGD(lr=1.0), (1.0, 1.0), 5, schedule=lambda t: 0.5 / (1 + np.asarray(t)))
+    np.testing.assert_allclose(traj.lrs, 0.5 / (1 + np.arange(5)))
+    expected = np.cumprod(np.r_[1.0, 1 - 0.5 / (1 + np.arange(5))])
+    np.testing.assert_allclose(traj.points[:, 0], expected, rtol=1e-14)
+
+
+def test_noise_is_seeded_and_gaussian():
+    objective = Diagonal(0.0, 0.0)  # zero gradient: every step is pure noise
+    runs = [descend(objective, gd.SGD(lr=1.0), (0.0, 0.0), 2000, noise=0.5, seed=s) for s in (7, 7, 8)]
+    np.testing.assert_array_equal(runs[0].points, runs[1].points)
+    assert not np.array_equal(runs[0].points, runs[2].points)
+    kicks = np.diff(runs[0].points, axis=0)
+    assert abs(kicks.std() - 0.5) < 0.5 * 4 / np.sqrt(2 * kicks.size)  # four standard errors
+    np.testing.assert_array_equal(runs[0].grad_norms, 0.0)  # reported gradients carry no noise
+
+
+def test_each_epoch_is_a_permutation_and_the_last_batch_holds_the_remainder():
+    spy = Spy(10)
+    traj = descend(spy, gd.SGD(lr=0.1), (0.0, 0.0), 12, batch_size=4, seed=3)
+    sizes = [len(b) for b in spy.batches]
+    assert sizes == [4, 4, 2] * 4
+    for e in range(4):
+        epoch = np.concatenate(spy.batches[3 * e : 3 * e + 3])
+        np.testing.assert_array_equal(np.sort(epoch), np.arange(10))
+    np.testing.assert_array_equal(traj.epochs, np.repeat(np.arange(4), 3))
+    assert traj.batch_size == 4
+
+
+def test_full_size_batches_are_batch_gradient_descent():
+    spy = Spy(16)
+    mini = descend(spy, gd.SGD(lr=0.2), (1.0, 1.0), 30, batch_size=16)
+    full = descend(spy, gd.SGD(lr=0.2), (1.0, 1.0), 30)
+    np.testing.assert_allclose(mini.points, full.points, rtol=1e-12, atol=1e-14)
+    # Batch GD on mean 0.5|w - c_i|^2 contracts toward the mean of the c_i by (1 - lr) per step.
+    centre = spy.c.mean(axis=0)
+    np.testing.assert_allclose(full.points[-1], centre + (np.array([1.0, 1.0]) - centre) * 0.8**30, rtol=1e-12)
+
+
+def test_each_start_of_a_batch_draws_its_own_sample_order():
+    spy = Spy(8)
+    descend(spy, gd.SGD(lr=0.1), np.zeros((3, 2)), 2, batch_size=8, seed=0)
+    first = spy.batches[0]
+    assert first.shape == (3, 8)
+    for row in first:
+        np.testing.assert_array_equal(np.sort(row), np.arange(8))
+    assert len({tuple(row) for row in first}) == 3
+
+
+class ScriptedController:
+    """Cuts the lr by 10x at the 3rd call and stops at the 5th: a stand-in with a known script."""
+
+    def __init__(self, reason):
+        self.reason, self.calls, self.seen, self.reset_called = reason, 0, [], False
+        self._reason = reason
+
+    def reset(self):
+        self.calls, self.seen, self.reset_called, self.reason = 0, [], True, None
+
+    def step(self, loss, lr):
+        self.calls += 1
+        self.seen.append((loss, lr))
+        if self.calls == 3:
+            lr = lr / 10
+        stop = self.calls == 5
+        if stop:
+            self.reason = self._reason
+        return lr, stop
+
+
+@pytest.mark.parametrize("reason,status", [("no_improvement", "early_stopped"), ("lr_below", "lr_below")])
+def test_a_controller_scales_the_schedule_and_can_stop(reason, status):
+    ctl = ScriptedController(reason)
+    traj = descend(Diagonal(1.0, 1.0), gd.SGD(lr=1.0), (1.0, 0.0), 100, controller=ctl,
+                   schedule=lambda t: 0.1 * np.ones_like(np.asarray(t), dtype=float))
+    assert ctl.reset_called
+    assert traj.status == status and traj.steps_done == 5
+    np.testing.assert_allclose(traj.lrs, [0.1, 0.1, 0.1, 0.01, 0.01])
+    np.testing.assert_allclose([loss for loss, _ in ctl.seen], traj.losses[1:])
+
+
+def test_to_frame_is_tidy():
+    traj = descend(Diagonal(1.0, 1.0), gd.SGD(lr=0.5), (2.0, 0.0), 3)
+    frame = traj.to_frame()
+    assert list(frame.columns) == ["step", "x", "y", "loss", "lr", "grad_norm"]
+    assert len(frame) == 4 and np.isnan(frame.lr.iloc[-1])
+    batched = descend(Diagonal(1.0, 1.0), gd.SGD(lr=0.5), np.array([[2.0, 0.0], [0.5, 0.5]]), 3, tol=0.6)
+    frame = batched.to_frame()
+    assert list(frame.columns) == ["run", "step", "x", "y", "loss", "lr", "grad_norm"]
+    # |grad| runs 2, 1, 0.5 and 0.71, 0.35: they stop at steps 2 and 1; held rows are not listed.
+    assert frame.groupby("run").step.max().tolist() == [2, 1]
+
+
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        ({"steps": -1}, "steps"),
+        ({"steps": 2.5}, "steps"),
+        ({"start": (1.0, 2.0, 3.0)}, "start"),
+        ({"start": (np.nan, 0.0)}, "start"),
+        ({"start": np.zeros((2, 2, 2))}, "start"),
+        ({"tol": -1.0}, "tol"),
+        ({"noise": -0.1}, "noise"),
+        ({"seed": -3}, "seed"),
+        ({"batch_size": 4}, "batch_size"),
+        ({"schedule": 3.0}, "schedule"),
+        ({"schedule": lambda t: -np.ones(len(t))}, "schedule"),
+    ],
+)
+def test_bad_parameters_fail_at_once_naming_the_parameter(kwargs, name):
+    args = {"objective": Diagonal(1.0, 1.0), "optimizer": gd.SGD(lr=0.1), "start": (1.0, 1.0), "steps": 10}
+    args.update(kwargs)
+    with pytest.raises(ParameterError, match=rf"The '{name}' parameter of descend must be .* Got .* instead\."):
+        descend(**args)
+
+
+def test_batch_size_larger_than_the_data_is_refused():
+    with pytest.raises(ParameterError, match="'batch_size' parameter of descend must be an int in the range \\[1, 10\\]"):
+        descend(Spy(10), gd.SGD(lr=0.1), (0.0, 0.0), 5, batch_size=11)

@@ -1,0 +1,129 @@
+"""Widgets whose values live in the URL, so a link reproduces a view.
+
+A teacher sets the sliders, copies the address bar and sends it; whoever opens
+the link sees the same run. Each widget reads its first value from
+``st.query_params`` (falling back to the default when the value is missing or
+invalid) and writes its current value back on every run.
+
+Session-state keys are namespaced by page (``"gd.lr"``), so pages never share
+a widget by accident; query-parameter names are the short names (``lr``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+
+class Params:
+    """Query-parameter-backed widgets of one page."""
+
+    def __init__(self, page: str):
+        self.page = page
+
+    def key(self, name: str) -> str:
+        return f"{self.page}.{name}"
+
+    def _seed(self, name, default, parse):
+        """Put the URL's value (or the default) into session state once per session."""
+        key = self.key(name)
+        if key in st.session_state:
+            return
+        raw = st.query_params.get(name)
+        value = default
+        if raw is not None:
+            try:
+                value = parse(raw)
+            except (TypeError, ValueError):
+                value = default
+        st.session_state[key] = value
+
+    def _publish(self, name, value):
+        text = format(value, ".6g") if isinstance(value, float) else str(value)
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
+
+    def slider(self, name, label, min_value, max_value, value, step=None, **kwargs):
+        """A numeric slider (int when every bound is an int)."""
+        is_int = all(isinstance(v, int) for v in (min_value, max_value, value))
+        cast = int if is_int else float
+
+        def parse(raw):
+            x = cast(float(raw))
+            if not math.isfinite(x):
+                raise ValueError(raw)
+            return min(max(x, min_value), max_value)
+
+        self._seed(name, value, parse)
+        # A range that shrank since the last run (e.g. fewer steps) must still hold the value.
+        key = self.key(name)
+        st.session_state[key] = cast(min(max(st.session_state[key], min_value), max_value))
+        result = st.slider(label, min_value, max_value, step=step, key=key, **kwargs)
+        self._publish(name, result)
+        return result
+
+    def select_slider(self, name, label, options, value, format_func=str, **kwargs):
+        """A slider over fixed options, e.g. learning rates on a log scale."""
+        options = list(options)
+
+        def parse(raw):
+            if isinstance(options[0], (int, float)):
+                x = float(raw)
+                return min(options, key=lambda o: abs(math.log(o) - math.log(x)) if o > 0 and x > 0 else abs(o - x))
+            if raw not in [str(o) for o in options]:
+                raise ValueError(raw)
+            return options[[str(o) for o in options].index(raw)]
+
+        self._seed(name, value, parse)
+        result = st.select_slider(label, options=options, key=self.key(name), format_func=format_func, **kwargs)
+        self._publish(name, result)
+        return result
+
+    def selectbox(self, name, label, options, value=None, format_func=str, **kwargs):
+        """A select box over string options."""
+        options = list(options)
+        default = options[0] if value is None else value
+
+        def parse(raw):
+            if raw not in options:
+                raise ValueError(raw)
+            return raw
+
+        self._seed(name, default, parse)
+        result = st.selectbox(label, options, key=self.key(name), format_func=format_func, **kwargs)
+        self._publish(name, result)
+        return result
+
+    def radio(self, name, label, options, value=None, format_func=str, **kwargs):
+        """Radio buttons over string options."""
+        options = list(options)
+        default = options[0] if value is None else value
+
+        def parse(raw):
+            if raw not in options:
+                raise ValueError(raw)
+            return raw
+
+        self._seed(name, default, parse)
+        result = st.radio(label, options, key=self.key(name), format_func=format_func, **kwargs)
+        self._publish(name, result)
+        return result
+
+    def toggle(self, name, label, value=False, **kwargs):
+        """An on/off toggle."""
+
+        def parse(raw):
+            if raw not in ("True", "False"):
+                raise ValueError(raw)
+            return raw == "True"
+
+        self._seed(name, value, parse)
+        result = st.toggle(label, key=self.key(name), **kwargs)
+        self._publish(name, result)
+        return result
+
+    def set(self, **values):
+        """Set widgets from code (e.g. a preset button) before they are drawn."""
+        for name, value in values.items():
+            st.session_state[self.key(name)] = value
