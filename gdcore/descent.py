@@ -26,7 +26,8 @@ class Trajectory:
     Attributes
     ----------
     points : ndarray, shape (T+1, 2) or (T+1, B, 2)
-        ``points[0]`` is the start, ``points[t+1]`` the weights after update ``t``.
+        ``points[0]`` is the start, ``points[t+1]`` the weights after update ``t``
+        (with ``record_every=k``, the point at step ``steps[i]``).
         In a batched run a start that stopped early holds its last point.
     losses : ndarray, shape (T+1,) or (T+1, B)
         The full objective's loss at each point (never a mini-batch loss).
@@ -40,7 +41,9 @@ class Trajectory:
     steps_done : int or ndarray of int, shape (B,)
         The number of updates each run made before it stopped.
     best_step : int or ndarray of int, shape (B,)
-        Index into ``points`` of the lowest loss each run reached.
+        The step (update count) at which each run reached its lowest loss.
+    steps : ndarray of int, shape (T+1,)
+        The step of each kept point: ``0, 1, ..., T`` unless ``record_every > 1``.
     epochs : ndarray of int, shape (T,), or None
         Epoch (pass over the data) of each update in a mini-batch run; None when
         every update saw the full objective.
@@ -55,6 +58,7 @@ class Trajectory:
     status: object
     steps_done: object
     best_step: object
+    steps: np.ndarray
     epochs: np.ndarray | None = None
     batch_size: int | None = None
 
@@ -86,12 +90,13 @@ class Trajectory:
         """
         import pandas as pd  # pandas is needed only here, so gdcore imports numpy alone
 
-        n_points = self.points.shape[0]
-        lr = np.append(self.lrs, np.nan)
-        epoch = None if self.epochs is None else np.append(self.epochs, self.epochs[-1:] if len(self.epochs) else [0])
+        steps = self.steps
+        # The lr and epoch of the update that leaves each kept point; none leaves the last.
+        lr = np.append(self.lrs, np.nan)[steps]
+        epoch = None if self.epochs is None else np.append(self.epochs, self.epochs[-1:] if len(self.epochs) else [0])[steps]
         if not self.batched:
             columns = {
-                "step": np.arange(n_points),
+                "step": steps,
                 "x": self.points[:, 0],
                 "y": self.points[:, 1],
                 "loss": self.losses,
@@ -102,7 +107,8 @@ class Trajectory:
                 columns["epoch"] = epoch
             return pd.DataFrame(columns)
         runs = self.points.shape[1]
-        step = np.repeat(np.arange(n_points), runs)
+        n_points = len(steps)
+        step = np.repeat(steps, runs)
         run = np.tile(np.arange(runs), n_points)
         reached = step <= np.tile(np.asarray(self.steps_done), n_points)
         columns = {
@@ -187,6 +193,7 @@ def descend(
     tol=None,
     noise=0.0,
     max_norm=1e8,
+    record_every=1,
 ):
     r"""Run an optimizer on an objective from one start or a batch of starts.
 
@@ -231,6 +238,9 @@ def descend(
     max_norm : float
         A run whose weights leave the ball of this radius, or stop being finite,
         has ``"diverged"``: it stops and keeps its finite points.
+    record_every : int
+        Keep every k-th point (and always the start and the last point): a
+        basin map of 10,000 starts needs only where each run ends.
 
     Returns
     -------
@@ -268,6 +278,7 @@ def descend(
     tol = check_real(tol, "tol", owner, low=0, allow_none=True)
     noise = check_real(noise, "noise", owner, low=0)
     max_norm = check_real(max_norm, "max_norm", owner, low=0, closed="neither")
+    record_every = check_int(record_every, "record_every", owner, low=1)
     if batch_size is not None:
         if n_samples is None:
             fail("batch_size", owner, "None for an objective without samples (n_samples is None)", batch_size)
@@ -285,8 +296,9 @@ def descend(
     if batch_size is not None:
         sampler = _BatchSampler(n_samples, batch_size, w0.shape[0] if batched else None, rng)
     run_shape = w0.shape[:-1]
-    points = np.empty((steps + 1,) + w0.shape)
+    points = np.empty((steps // record_every + 2,) + w0.shape)
     points[0] = w0
+    kept = [0]
     lrs = np.empty(steps)
     epochs = np.empty(steps, dtype=np.int64) if sampler else None
     status = np.full(run_shape, "max_steps", dtype=object)
@@ -296,7 +308,6 @@ def descend(
     scale = 1.0
     w = w0
     state = optimizer.init(w0)
-    t = -1
     # Overflow and NaN are outcomes we record, not errors: no warning may leak.
     with np.errstate(all="ignore"):
         for t in range(steps):
@@ -328,16 +339,18 @@ def descend(
                 newly = active & ~inside
                 status[newly], steps_done[newly] = "diverged", t
                 active &= inside
+                # A run that stopped holds its last point from then on.
                 w = np.where(active[:, None], w_new, w)
-                points[t + 1] = w
-                if not active.any():
-                    break
-                continue
-            if not inside:
+            elif inside:
+                w = w_new
+            else:
                 status[()], steps_done[()] = "diverged", t
                 break
-            w = w_new
-            points[t + 1] = w
+            if (t + 1) % record_every == 0:
+                points[len(kept)] = w
+                kept.append(t + 1)
+            if batched and not active.any():
+                break
             if controller is not None:
                 new_lr, stop = controller.step(float(objective.loss(w)), lr)
                 if lr > 0:
@@ -347,52 +360,56 @@ def descend(
                     steps_done[()] = t + 1
                     break
         n_updates = int(steps_done.max()) if steps_done.size else 0
-        points = points[: n_updates + 1]
-        if batched:
-            # A run that stopped early holds its last point from then on.
-            held = np.arange(n_updates + 1)[:, None] > steps_done[None, :]
-            last = points[steps_done, np.arange(points.shape[1])]
-            points = np.where(held[..., None], last[None], points)
+        # w now holds every run's last point, which is the point at step n_updates.
+        if kept[-1] != n_updates:
+            points[len(kept)] = w
+            kept.append(n_updates)
+        points = points[: len(kept)]
+        kept = np.asarray(kept)
         losses = np.asarray(objective.loss(points), dtype=np.float64)
         grads = np.asarray(objective.grad(points), dtype=np.float64)
         grad_norms = np.sqrt(np.sum(grads * grads, axis=-1))
 
     finite = np.isfinite(losses) & np.isfinite(grad_norms)
     if not finite.all():
-        points, losses, grad_norms, status, steps_done = _cut_at_non_finite(
-            points, losses, grad_norms, status, steps_done, finite
+        points, losses, grad_norms, status, steps_done, kept = _cut_at_non_finite(
+            points, losses, grad_norms, status, steps_done, kept, finite
         )
-        n_updates = int(steps_done.max())
-    best_step = np.argmin(np.where(np.isfinite(losses), losses, np.inf), axis=0)
-    scalar = (lambda a: a[()].item() if isinstance(a[()], np.generic) else a[()]) if not batched else (lambda a: a)
+        n_updates = int(np.max(steps_done))
+    best_step = kept[np.argmin(np.where(np.isfinite(losses), losses, np.inf), axis=0)]
+    if batched:
+        status, steps_done = status.astype(str), steps_done
+    else:
+        status, steps_done, best_step = str(status[()]), int(steps_done[()]), int(best_step)
     return Trajectory(
         points=points,
         losses=losses,
         grad_norms=grad_norms,
         lrs=lrs[:n_updates],
-        status=scalar(status) if not batched else status.astype(str),
-        steps_done=scalar(steps_done),
-        best_step=scalar(np.asarray(best_step)),
+        status=status,
+        steps_done=steps_done,
+        best_step=best_step,
+        steps=kept,
         epochs=None if epochs is None else epochs[:n_updates],
         batch_size=batch_size,
     )
 
 
-def _cut_at_non_finite(points, losses, grad_norms, status, steps_done, finite):
-    """A point whose loss or gradient overflowed ends its run as diverged there."""
+def _cut_at_non_finite(points, losses, grad_norms, status, steps_done, kept, finite):
+    """A point whose loss or gradient overflowed ends its run as diverged at the point before."""
     if points.ndim == 2:
         first = int(np.argmin(finite))
-        status[()] = "diverged"
-        steps_done[()] = first - 1
-        return points[:first], losses[:first], grad_norms[:first], status, steps_done
+        status[()], steps_done[()] = "diverged", kept[first - 1]
+        return points[:first], losses[:first], grad_norms[:first], status, steps_done, kept[:first]
     bad = ~finite.all(axis=0)
-    first = np.argmin(finite, axis=0)
-    steps_done = np.where(bad, first - 1, steps_done)
+    last = np.where(bad, np.argmin(finite, axis=0) - 1, len(kept) - 1)
+    steps_done = np.where(bad, kept[last], steps_done)
     status = np.where(bad, "diverged", status).astype(object)
-    n_points = int(steps_done.max()) + 1
-    held = np.arange(n_points)[:, None] > steps_done[None, :]
+    n_points = int(last.max()) + 1
+    held = np.arange(n_points)[:, None] > last[None, :]
     runs = np.arange(points.shape[1])
-    points = np.where(held[..., None], points[steps_done, runs][None], points[:n_points])
-    losses = np.where(held, losses[steps_done, runs][None], losses[:n_points])
-    grad_norms = np.where(held, grad_norms[steps_done, runs][None], grad_norms[:n_points])
-    return points, losses, grad_norms, status, steps_done
+
+    def hold(a):
+        return np.where(held if a.ndim == 2 else held[..., None], a[last, runs][None], a[:n_points])
+
+    return hold(points), hold(losses), hold(grad_norms), status, steps_done, kept[:n_points]

@@ -245,3 +245,30 @@ def test_bad_parameters_fail_at_once_naming_the_parameter(kwargs, name):
 def test_batch_size_larger_than_the_data_is_refused():
     with pytest.raises(ParameterError, match="'batch_size' parameter of descend must be an int in the range \\[1, 10\\]"):
         descend(Spy(10), gd.SGD(lr=0.1), (0.0, 0.0), 5, batch_size=11)
+
+
+def test_record_every_keeps_the_start_every_kth_point_and_the_end():
+    lam, lr = 1.0, 0.1
+    traj = descend(Diagonal(lam, lam), gd.SGD(lr=lr), np.array([[1.0, 0.0], [2.0, 0.0]]), 30, record_every=7)
+    np.testing.assert_array_equal(traj.steps, [0, 7, 14, 21, 28, 30])
+    np.testing.assert_allclose(traj.points[:, :, 0], np.outer(0.9 ** traj.steps, [1.0, 2.0]), rtol=1e-12)
+    assert len(traj.lrs) == 30
+
+
+def test_in_a_batch_an_overflowing_loss_ends_only_that_run():
+    class Steep:
+        n_samples = None
+
+        def loss(self, w):
+            return np.exp(np.asarray(w)[..., 0] ** 2)
+
+        def grad(self, w):
+            w = np.asarray(w)
+            return np.stack([-np.sign(w[..., 1]), np.zeros_like(w[..., 1])], axis=-1)
+
+    # Run 0 walks right by 5 per step (overflow from step 6 on); run 1 stands still.
+    traj = descend(Steep(), gd.SGD(lr=5.0), np.array([[0.0, 1.0], [0.0, 0.0]]), 10)
+    assert list(traj.status) == ["diverged", "max_steps"]
+    assert list(traj.steps_done) == [5, 10]
+    assert np.all(np.isfinite(traj.losses))
+    np.testing.assert_allclose(traj.points[5:, 0, 0], 25.0)  # held at its last finite point

@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench`` prints each measurement beside its baseline and target."""
