@@ -1,0 +1,823 @@
+r"""Learning-rate schedules: the lr for update number ``t`` as a closed form.
+
+Every factory here returns a small frozen :class:`Schedule`. Calling it with the
+update number ``t`` (``t = 0`` is the first update) gives the learning rate of
+that update::
+
+    s = cosine(0.1, t_max=100)
+    s(0)                  # 0.1, a float
+    s(np.arange(100))     # float64 array, one lr per update
+
+Convention: ``s(t)`` equals the lr that ``torch.optim.lr_scheduler`` holds after
+``t`` calls of ``scheduler.step()`` (the lr of the optimizer step that follows),
+to 1e-9 relative in float64. Many torch schedulers update the lr recursively
+(``lr *= ...``); we evaluate the closed form of the same sequence instead, so
+``t`` may be any int or int array, with no loop over ``t``. The two differ only
+by rounding.
+
+Each schedule has a ``formula`` attribute (LaTeX) that pages show beside their
+charts; :math:`\eta_t` is the lr of update ``t``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, fields
+from typing import ClassVar
+
+import numpy as np
+
+from gdcore._checks import check_int, check_option, check_real, fail
+
+__all__ = [
+    "Schedule",
+    "constant",
+    "step_decay",
+    "multistep",
+    "exponential",
+    "cosine",
+    "cosine_restarts",
+    "cyclic",
+    "one_cycle",
+    "warmup",
+    "swa_cyclic",
+]
+
+
+def _set(obj, name, value):
+    # Frozen dataclasses store their validated (normalised) values this way.
+    object.__setattr__(obj, name, value)
+
+
+class Schedule:
+    """Base of every schedule: ``schedule(t)`` is the lr of update ``t``.
+
+    ``t`` is an int >= 0 (returns a float) or an array of ints >= 0 (returns a
+    float64 array of the same shape). Subclasses are frozen dataclasses made by
+    the factory functions of this module; their repr is the factory call.
+
+    Attributes
+    ----------
+    name : str
+        The factory's name, e.g. ``"cosine"``.
+    formula : str
+        The closed form in LaTeX, in the symbols of the factory's docstring.
+    """
+
+    name: ClassVar[str]
+    formula: ClassVar[str]
+
+    def __call__(self, t):
+        steps = np.asarray(t)
+        # np.asarray([]) is float64; an empty list of steps is still fine.
+        if steps.dtype.kind not in "iu" and not (steps.size == 0 and steps.dtype.kind == "f"):
+            fail("t", self.name, "an int >= 0 or an array of ints >= 0", t)
+        if steps.size and steps.min() < 0:
+            fail("t", self.name, "an int >= 0 or an array of ints >= 0", t)
+        last = self._last_step()
+        if last is not None and steps.size and steps.max() > last:
+            fail("t", self.name, f"an int or array of ints in the range [0, {last}]", t)
+        lr = self._lr(steps.astype(np.int64))
+        return float(lr) if steps.ndim == 0 else lr
+
+    def _validate(self, check, name, *args, **kwargs):
+        """Run a gdcore._checks check on field ``name`` and store its normalised value."""
+        _set(self, name, check(getattr(self, name), name, self.name, *args, **kwargs))
+
+    def _last_step(self):
+        """Last valid update number, or None when the schedule never ends."""
+        return None
+
+    def _lr(self, t: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self):
+        args = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return f"{self.name}({args})"
+
+
+# --------------------------------------------------------------------------- constant
+
+
+@dataclass(frozen=True, repr=False)
+class Constant(Schedule):
+    """The schedule made by :func:`constant`."""
+
+    lr: float
+    name: ClassVar[str] = "constant"
+    formula: ClassVar[str] = r"\eta_t = \eta"
+
+    def __post_init__(self):
+        self._validate(check_real, "lr", low=0)
+
+    def _lr(self, t):
+        return np.full(t.shape, self.lr)
+
+
+def constant(lr):
+    r"""The same learning rate for every update.
+
+    .. math:: \eta_t = \eta
+
+    Parameters
+    ----------
+    lr : float
+        :math:`\eta`, the learning rate, >= 0.
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    What a torch optimizer does without a scheduler.
+
+    Examples
+    --------
+    >>> s = constant(0.1)
+    >>> s(7), s([0, 1]).tolist()
+    (0.1, [0.1, 0.1])
+    """
+    return Constant(lr)
+
+
+# ------------------------------------------------------------------------- step decay
+
+
+@dataclass(frozen=True, repr=False)
+class StepDecay(Schedule):
+    """The schedule made by :func:`step_decay`."""
+
+    lr: float
+    step_size: int
+    gamma: float = 0.1
+    name: ClassVar[str] = "step_decay"
+    formula: ClassVar[str] = r"\eta_t = \eta\,\gamma^{\lfloor t / s \rfloor}"
+
+    def __post_init__(self):
+        self._validate(check_real, "lr", low=0)
+        self._validate(check_int, "step_size", low=1)
+        self._validate(check_real, "gamma", low=0, high=1, closed="right")
+
+    def _lr(self, t):
+        return self.lr * np.power(self.gamma, t // self.step_size)
+
+
+def step_decay(lr, step_size, gamma=0.1):
+    r"""Multiply the learning rate by ``gamma`` every ``step_size`` updates.
+
+    .. math:: \eta_t = \eta\,\gamma^{\lfloor t / s \rfloor}
+
+    Parameters
+    ----------
+    lr : float
+        :math:`\eta`, the learning rate of the first ``step_size`` updates, >= 0.
+    step_size : int
+        :math:`s`, updates between two decays, >= 1.
+    gamma : float, default 0.1
+        :math:`\gamma`, the decay factor, in (0, 1].
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    torch ``StepLR(optimizer, step_size, gamma)``. torch accepts any ``gamma``;
+    we keep decays only (``gamma <= 1``), so the lr can never overflow.
+
+    Examples
+    --------
+    >>> step_decay(1.0, step_size=2, gamma=0.5)(range(6)).tolist()
+    [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+    """
+    return StepDecay(lr, step_size, gamma)
+
+
+# -------------------------------------------------------------------------- multistep
+
+
+@dataclass(frozen=True, repr=False)
+class MultiStep(Schedule):
+    """The schedule made by :func:`multistep`."""
+
+    lr: float
+    milestones: tuple
+    gamma: float = 0.1
+    name: ClassVar[str] = "multistep"
+    formula: ClassVar[str] = r"\eta_t = \eta\,\gamma^{\left|\{i \,:\, m_i \le t\}\right|}"
+
+    def __post_init__(self):
+        self._validate(check_real, "lr", low=0)
+        expected = "a sequence of strictly increasing ints >= 1"
+        try:
+            ms = tuple(self.milestones)
+        except TypeError:
+            fail("milestones", self.name, expected, self.milestones)
+        if not all(isinstance(m, numbers.Integral) and not isinstance(m, (bool, np.bool_)) for m in ms):
+            fail("milestones", self.name, expected, self.milestones)
+        ms = tuple(int(m) for m in ms)
+        if any(m < 1 for m in ms) or any(b <= a for a, b in zip(ms, ms[1:])):
+            fail("milestones", self.name, expected, self.milestones)
+        _set(self, "milestones", ms)
+        self._validate(check_real, "gamma", low=0, high=1, closed="right")
+
+    def _lr(self, t):
+        passed = np.searchsorted(np.asarray(self.milestones, dtype=np.int64), t, side="right")
+        return self.lr * np.power(self.gamma, passed)
+
+
+def multistep(lr, milestones, gamma=0.1):
+    r"""Multiply the learning rate by ``gamma`` at each milestone.
+
+    .. math:: \eta_t = \eta\,\gamma^{\left|\{i \,:\, m_i \le t\}\right|}
+
+    Parameters
+    ----------
+    lr : float
+        :math:`\eta`, the learning rate before the first milestone, >= 0.
+    milestones : sequence of int
+        :math:`m_i`, strictly increasing update numbers >= 1; update
+        :math:`m_i` is the first to use the decayed rate. May be empty.
+    gamma : float, default 0.1
+        :math:`\gamma`, the decay factor, in (0, 1].
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    torch ``MultiStepLR(optimizer, milestones, gamma)``. torch also accepts
+    repeated milestones (decaying twice at once); we ask for strictly
+    increasing ones, which say the same more plainly.
+
+    Examples
+    --------
+    >>> multistep(1.0, milestones=[1, 3], gamma=0.5)(range(5)).tolist()
+    [1.0, 0.5, 0.5, 0.25, 0.25]
+    """
+    return MultiStep(lr, milestones, gamma)
+
+
+# ------------------------------------------------------------------------ exponential
+
+
+@dataclass(frozen=True, repr=False)
+class Exponential(Schedule):
+    """The schedule made by :func:`exponential`."""
+
+    lr: float
+    gamma: float
+    name: ClassVar[str] = "exponential"
+    formula: ClassVar[str] = r"\eta_t = \eta\,\gamma^{t}"
+
+    def __post_init__(self):
+        self._validate(check_real, "lr", low=0)
+        self._validate(check_real, "gamma", low=0, high=1, closed="right")
+
+    def _lr(self, t):
+        return self.lr * np.power(self.gamma, t)
+
+
+def exponential(lr, gamma):
+    r"""Multiply the learning rate by ``gamma`` after every update.
+
+    .. math:: \eta_t = \eta\,\gamma^{t}
+
+    Parameters
+    ----------
+    lr : float
+        :math:`\eta`, the learning rate of the first update, >= 0.
+    gamma : float
+        :math:`\gamma`, the decay factor per update, in (0, 1].
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    torch ``ExponentialLR(optimizer, gamma)``. torch accepts any ``gamma``; we
+    keep decays only (``gamma <= 1``), so the lr can never overflow.
+
+    Examples
+    --------
+    >>> exponential(1.0, gamma=0.5)(range(4)).tolist()
+    [1.0, 0.5, 0.25, 0.125]
+    """
+    return Exponential(lr, gamma)
+
+
+# ----------------------------------------------------------------------------- cosine
+
+
+def _cosine_between(high, low, position, length):
+    """Half a cosine from ``high`` (position 0) down to ``low`` (position ``length``)."""
+    return low + (high - low) * (1 + np.cos(np.pi * position / length)) / 2
+
+
+@dataclass(frozen=True, repr=False)
+class Cosine(Schedule):
+    """The schedule made by :func:`cosine`."""
+
+    lr: float
+    t_max: int
+    eta_min: float = 0.0
+    name: ClassVar[str] = "cosine"
+    formula: ClassVar[str] = (
+        r"\eta_t = \eta_{\min} + \tfrac{1}{2}\,(\eta - \eta_{\min})"
+        r"\left(1 + \cos\frac{\pi t}{T}\right)"
+    )
+
+    def __post_init__(self):
+        self._validate(check_real, "lr", low=0)
+        self._validate(check_int, "t_max", low=1)
+        self._validate(check_real, "eta_min", low=0, high=self.lr)
+
+    def _lr(self, t):
+        return _cosine_between(self.lr, self.eta_min, t, self.t_max)
+
+
+def cosine(lr, t_max, eta_min=0.0):
+    r"""Cosine annealing from ``lr`` down to ``eta_min`` over ``t_max`` updates.
+
+    .. math::
+        \eta_t = \eta_{\min} + \tfrac{1}{2}\,(\eta - \eta_{\min})
+                 \left(1 + \cos\frac{\pi t}{T}\right)
+
+    Parameters
+    ----------
+    lr : float
+        :math:`\eta`, the learning rate of the first update, >= 0.
+    t_max : int
+        :math:`T`, the update at which the lr reaches ``eta_min``, >= 1.
+    eta_min : float, default 0.0
+        :math:`\eta_{\min}`, the lowest learning rate, in [0, lr].
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    torch ``CosineAnnealingLR(optimizer, T_max, eta_min)``; the curve is the
+    one of SGDR (Loshchilov & Hutter 2017) without restarts.
+
+    Beyond ``t_max`` we keep torch's behaviour: the formula is periodic, so
+    the lr climbs back up and reaches ``lr`` again at ``2 * t_max`` (period
+    ``2 * t_max``). Choose ``t_max`` equal to the number of updates to anneal
+    once, or use :func:`cosine_restarts` to jump back up.
+
+    Examples
+    --------
+    >>> cosine(1.0, t_max=4)(range(9)).round(4).tolist()
+    [1.0, 0.8536, 0.5, 0.1464, 0.0, 0.1464, 0.5, 0.8536, 1.0]
+    """
+    return Cosine(lr, t_max, eta_min)
+
+
+# -------------------------------------------------------------------- cosine restarts
+
+
+@dataclass(frozen=True, repr=False)
+class CosineRestarts(Schedule):
+    """The schedule made by :func:`cosine_restarts`."""
+
+    lr: float
+    t_0: int
+    t_mult: int = 1
+    eta_min: float = 0.0
+    name: ClassVar[str] = "cosine_restarts"
+    formula: ClassVar[str] = (
+        r"\eta_t = \eta_{\min} + \tfrac{1}{2}\,(\eta - \eta_{\min})"
+        r"\left(1 + \cos\frac{\pi T_{cur}}{T_i}\right),\quad T_i = T_0\,m^{i}"
+    )
+
+    def __post_init__(self):
+        self._validate(check_real, "lr", low=0)
+        self._validate(check_int, "t_0", low=1)
+        self._validate(check_int, "t_mult", low=1)
+        self._validate(check_real, "eta_min", low=0, high=self.lr)
+
+    def _lr(self, t):
+        if self.t_mult == 1:
+            t_cur, t_i = t % self.t_0, self.t_0
+        else:
+            # Peel off whole cycles in exact integers; a float log would
+            # misplace t at cycle boundaries. At most ~log2(t) passes.
+            t_cur, t_i = t, np.full(t.shape, self.t_0, dtype=np.int64)
+            over = t_cur >= t_i
+            while over.any():
+                t_cur = np.where(over, t_cur - t_i, t_cur)
+                t_i = np.where(over, t_i * self.t_mult, t_i)
+                over = t_cur >= t_i
+        return _cosine_between(self.lr, self.eta_min, t_cur, t_i)
+
+
+def cosine_restarts(lr, t_0, t_mult=1, eta_min=0.0):
+    r"""Cosine annealing with warm restarts (SGDR).
+
+    .. math::
+        \eta_t = \eta_{\min} + \tfrac{1}{2}\,(\eta - \eta_{\min})
+                 \left(1 + \cos\frac{\pi T_{cur}}{T_i}\right),
+        \qquad T_i = T_0\,m^{i}
+
+    Cycle :math:`i` (from 0) lasts :math:`T_i` updates; :math:`T_{cur}` counts
+    the updates since the cycle began, so each cycle starts again at ``lr``.
+
+    Parameters
+    ----------
+    lr : float
+        :math:`\eta`, the learning rate at the start of every cycle, >= 0.
+    t_0 : int
+        :math:`T_0`, the length of the first cycle, >= 1.
+    t_mult : int, default 1
+        :math:`m`, each cycle is ``t_mult`` times longer than the one before, >= 1.
+    eta_min : float, default 0.0
+        :math:`\eta_{\min}`, the lowest learning rate, in [0, lr].
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    Loshchilov & Hutter 2017, "SGDR: Stochastic Gradient Descent with Warm
+    Restarts"; torch ``CosineAnnealingWarmRestarts(optimizer, T_0, T_mult,
+    eta_min)`` stepped once per update. As in torch, the lr jumps back to
+    ``lr`` at a restart and never quite reaches ``eta_min``.
+
+    Examples
+    --------
+    >>> cosine_restarts(1.0, t_0=2, t_mult=2)(range(7)).round(4).tolist()
+    [1.0, 0.5, 1.0, 0.8536, 0.5, 0.1464, 1.0]
+    """
+    return CosineRestarts(lr, t_0, t_mult, eta_min)
+
+
+# ----------------------------------------------------------------------------- cyclic
+
+
+@dataclass(frozen=True, repr=False)
+class Cyclic(Schedule):
+    """The schedule made by :func:`cyclic`."""
+
+    base_lr: float
+    max_lr: float
+    step_size_up: int = 2000
+    step_size_down: int | None = None
+    mode: str = "triangular"
+    gamma: float = 1.0
+    name: ClassVar[str] = "cyclic"
+    _amplitude: ClassVar[dict] = {
+        "triangular": r"\sigma(t) = 1",
+        "triangular2": r"\sigma(t) = 2^{-\lfloor t / (u + d) \rfloor}",
+        "exp_range": r"\sigma(t) = \gamma^{t}",
+    }
+
+    @property
+    def formula(self):
+        return (
+            r"\eta_t = \eta_{b} + (\eta_{M} - \eta_{b})\,h(p)\,\sigma(t),\quad "
+            r"p = t \bmod (u + d),\quad "
+            r"h(p) = \begin{cases} p/u & p \le u \\ (u + d - p)/d & p > u \end{cases},\quad "
+            + self._amplitude[self.mode]
+        )
+
+    def __post_init__(self):
+        self._validate(check_real, "base_lr", low=0)
+        self._validate(check_real, "max_lr", low=self.base_lr)
+        self._validate(check_int, "step_size_up", low=1)
+        self._validate(check_int, "step_size_down", low=1, allow_none=True)
+        self._validate(check_option, "mode", ("triangular", "triangular2", "exp_range"))
+        self._validate(check_real, "gamma", low=0, high=1, closed="right")
+
+    def _lr(self, t):
+        up = self.step_size_up
+        down = up if self.step_size_down is None else self.step_size_down
+        cycle, p = np.divmod(t, up + down)
+        height = np.where(p <= up, p / up, (up + down - p) / down)
+        if self.mode == "triangular":
+            scale = 1.0
+        elif self.mode == "triangular2":
+            scale = 1.0 / np.power(2.0, cycle)
+        else:
+            scale = np.power(self.gamma, t)
+        return self.base_lr + (self.max_lr - self.base_lr) * height * scale
+
+
+def cyclic(base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular", gamma=1.0):
+    r"""Cyclical learning rate: up and down between ``base_lr`` and ``max_lr``.
+
+    .. math::
+        \eta_t = \eta_{b} + (\eta_{M} - \eta_{b})\,h(p)\,\sigma(t), \qquad
+        p = t \bmod (u + d), \qquad
+        h(p) = \begin{cases} p/u & p \le u \\ (u + d - p)/d & p > u \end{cases}
+
+    The amplitude factor :math:`\sigma` depends on ``mode``:
+    ``"triangular"`` :math:`\sigma = 1`; ``"triangular2"``
+    :math:`\sigma = 2^{-\lfloor t/(u+d) \rfloor}` (halved every cycle);
+    ``"exp_range"`` :math:`\sigma = \gamma^{t}`.
+
+    Parameters
+    ----------
+    base_lr : float
+        :math:`\eta_b`, the lower bound and the lr of update 0, >= 0.
+    max_lr : float
+        :math:`\eta_M`, the upper bound, >= base_lr.
+    step_size_up : int, default 2000
+        :math:`u`, updates from ``base_lr`` up to ``max_lr``, >= 1.
+    step_size_down : int or None, default None
+        :math:`d`, updates back down; None means equal to ``step_size_up``.
+    mode : {"triangular", "triangular2", "exp_range"}, default "triangular"
+    gamma : float, default 1.0
+        :math:`\gamma`, used by ``"exp_range"`` only, in (0, 1].
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    Smith 2017, "Cyclical Learning Rates for Training Neural Networks"; torch
+    ``CyclicLR(optimizer, base_lr, max_lr, step_size_up, step_size_down,
+    mode, gamma)``, stepped once per update. torch locates ``t`` in its
+    cycle in floating point (``1 + t/(u+d) - cycle``), which loses about
+    ``t`` ulps; we use the exact integer remainder, so the two agree to 1e-9
+    relative for any run of up to about a million updates.
+
+    Examples
+    --------
+    >>> cyclic(0.1, 1.0, step_size_up=2)(range(5)).round(4).tolist()
+    [0.1, 0.55, 1.0, 0.55, 0.1]
+    """
+    return Cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
+
+
+# -------------------------------------------------------------------------- one cycle
+
+
+@dataclass(frozen=True, repr=False)
+class OneCycle(Schedule):
+    """The schedule made by :func:`one_cycle`."""
+
+    max_lr: float
+    total_steps: int
+    pct_start: float = 0.3
+    anneal_strategy: str = "cos"
+    div_factor: float = 25.0
+    final_div_factor: float = 1e4
+    name: ClassVar[str] = "one_cycle"
+    _shape: ClassVar[dict] = {
+        "cos": r"A(a, b, x) = b + \tfrac{1}{2}(a - b)(1 + \cos \pi x)",
+        "linear": r"A(a, b, x) = a + (b - a)\,x",
+    }
+
+    @property
+    def formula(self):
+        return (
+            r"\eta_t = \begin{cases}"
+            r"A\!\left(\eta_M / \delta,\ \eta_M,\ t / t_1\right) & t \le t_1 \\"
+            r"A\!\left(\eta_M,\ \eta_M / (\delta \phi),\ (t - t_1)/(N - 1 - t_1)\right) & t > t_1"
+            r"\end{cases},\quad t_1 = pN - 1,\quad " + self._shape[self.anneal_strategy]
+        )
+
+    def __post_init__(self):
+        self._validate(check_real, "max_lr", low=0)
+        self._validate(check_int, "total_steps", low=1)
+        pct = check_real(self.pct_start, "pct_start", self.name, low=0, high=1)
+        if pct * self.total_steps == 1:
+            # torch divides 0 by 0 here: the rising phase would have zero length.
+            expected = "a float in the range [0, 1] with pct_start * total_steps != 1"
+            fail("pct_start", self.name, expected, self.pct_start)
+        _set(self, "pct_start", pct)
+        self._validate(check_option, "anneal_strategy", ("cos", "linear"))
+        self._validate(check_real, "div_factor", low=0, closed="neither")
+        self._validate(check_real, "final_div_factor", low=0, closed="neither")
+
+    def _last_step(self):
+        return self.total_steps - 1
+
+    def _anneal(self, start, end, pct):
+        # Same operations, in the same order, as torch's _annealing_cos / _annealing_linear.
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def _lr(self, t):
+        initial = self.max_lr / self.div_factor
+        final = initial / self.final_div_factor
+        end_up = float(self.pct_start * self.total_steps) - 1
+        end_down = self.total_steps - 1
+        lr = np.empty(t.shape)
+        up = t <= end_up
+        down = ~up
+        # Indexing (not np.where) so an empty phase never divides by its zero length.
+        lr[up] = self._anneal(initial, self.max_lr, t[up] / end_up)
+        lr[down] = self._anneal(self.max_lr, final, (t[down] - end_up) / (end_down - end_up))
+        return lr
+
+
+def one_cycle(max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
+              final_div_factor=1e4):
+    r"""The 1cycle policy: warm up to ``max_lr``, then anneal far below the start.
+
+    .. math::
+        \eta_t = \begin{cases}
+            A\!\left(\eta_M/\delta,\ \eta_M,\ t / t_1\right) & t \le t_1 \\
+            A\!\left(\eta_M,\ \eta_M/(\delta\phi),\ \dfrac{t - t_1}{N - 1 - t_1}\right) & t > t_1
+        \end{cases}, \qquad t_1 = pN - 1
+
+    with :math:`A(a, b, x) = b + \tfrac{1}{2}(a - b)(1 + \cos \pi x)` for
+    ``anneal_strategy="cos"`` and :math:`A(a, b, x) = a + (b - a)x` for
+    ``"linear"``.
+
+    Parameters
+    ----------
+    max_lr : float
+        :math:`\eta_M`, the peak learning rate, >= 0.
+    total_steps : int
+        :math:`N`, the number of updates the cycle covers, >= 1.
+    pct_start : float, default 0.3
+        :math:`p`, the fraction of the cycle spent rising, in [0, 1];
+        ``pct_start * total_steps`` must not be 1 (a rise of zero length).
+    anneal_strategy : {"cos", "linear"}, default "cos"
+        :math:`A`, the shape of both phases.
+    div_factor : float, default 25.0
+        :math:`\delta`, the first lr is ``max_lr / div_factor``, > 0.
+    final_div_factor : float, default 1e4
+        :math:`\phi`, the last lr is ``max_lr / (div_factor * final_div_factor)``, > 0.
+
+    Returns
+    -------
+    Schedule
+        Defined for ``0 <= t < total_steps``; a later ``t`` fails.
+
+    Notes
+    -----
+    Smith & Topin 2019, "Super-Convergence"; torch ``OneCycleLR(optimizer,
+    max_lr, total_steps, pct_start, anneal_strategy, div_factor=...,
+    final_div_factor=..., three_phase=False)``, two phases as in fastai.
+    torch returns one more value at ``t = total_steps`` (the lr after the
+    last step, extrapolated past the end and used by no update) and raises
+    beyond it; we raise for every ``t >= total_steps``.
+
+    Examples
+    --------
+    >>> s = one_cycle(1.0, total_steps=5, pct_start=0.6, anneal_strategy="linear",
+    ...               div_factor=4.0, final_div_factor=10.0)
+    >>> s(range(5)).round(4).tolist()
+    [0.25, 0.625, 1.0, 0.5125, 0.025]
+    """
+    return OneCycle(max_lr, total_steps, pct_start, anneal_strategy, div_factor, final_div_factor)
+
+
+# ----------------------------------------------------------------------------- warmup
+
+
+@dataclass(frozen=True, repr=False)
+class Warmup(Schedule):
+    """The schedule made by :func:`warmup`."""
+
+    schedule: Schedule
+    warmup_steps: int
+    start_factor: float = 1 / 3
+    name: ClassVar[str] = "warmup"
+
+    def __post_init__(self):
+        if not isinstance(self.schedule, Schedule):
+            fail("schedule", self.name, "a Schedule such as gdcore.schedules.cosine(0.1, 100)", self.schedule)
+        self._validate(check_int, "warmup_steps", low=1)
+        self._validate(check_real, "start_factor", low=0, high=1)
+
+    @property
+    def formula(self):
+        return (
+            r"\eta_t = \begin{cases}"
+            r"\eta'_0 \left(f + (1 - f)\,\frac{t}{W}\right) & t < W \\"
+            r"\eta'_{t - W} & t \ge W"
+            r"\end{cases},\quad " + self.schedule.formula.replace(r"\eta_t", r"\eta'_t", 1)
+        )
+
+    def _last_step(self):
+        last = self.schedule._last_step()
+        return None if last is None else last + self.warmup_steps
+
+    def _lr(self, t):
+        w, f = self.warmup_steps, self.start_factor
+        target = self.schedule._lr(np.zeros((), dtype=np.int64))
+        rising = target * (f + (1 - f) * t / w)
+        after = self.schedule._lr(np.maximum(t - w, 0))
+        return np.where(t < w, rising, after)
+
+
+def warmup(schedule, warmup_steps, start_factor=1 / 3):
+    r"""Linear warm-up for ``warmup_steps`` updates, then ``schedule`` from its start.
+
+    .. math::
+        \eta_t = \begin{cases}
+            \eta'_0 \left(f + (1 - f)\,\dfrac{t}{W}\right) & t < W \\
+            \eta'_{t - W} & t \ge W
+        \end{cases}
+
+    Parameters
+    ----------
+    schedule : Schedule
+        :math:`\eta'`, the schedule that follows; the warm-up climbs towards
+        its first lr :math:`\eta'_0`.
+    warmup_steps : int
+        :math:`W`, the number of warm-up updates, >= 1.
+    start_factor : float, default 1/3
+        :math:`f`, the first lr is ``start_factor * schedule(0)``, in [0, 1].
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    torch ``SequentialLR(optimizer, [LinearLR(optimizer, start_factor, 1.0,
+    warmup_steps), scheduler], milestones=[warmup_steps])``, with the
+    optimizer's lr set to ``schedule(0)``. The closed form always climbs to
+    ``schedule(0)``; torch's ``LinearLR`` climbs to the optimizer's initial
+    lr instead, which ``CyclicLR`` ignores: in torch a warm-up before
+    ``CyclicLR`` with a different optimizer lr climbs to that lr, then jumps
+    to ``base_lr``. torch's ``LinearLR`` also needs ``start_factor > 0``
+    because it multiplies the previous lr; the closed form allows 0, the
+    usual "warm up from zero".
+
+    Examples
+    --------
+    >>> s = warmup(exponential(1.0, gamma=0.5), warmup_steps=4, start_factor=0.2)
+    >>> s(range(7)).round(4).tolist()
+    [0.2, 0.4, 0.6, 0.8, 1.0, 0.5, 0.25]
+    """
+    return Warmup(schedule, warmup_steps, start_factor)
+
+
+# ------------------------------------------------------------------------- swa cyclic
+
+
+@dataclass(frozen=True, repr=False)
+class SWACyclic(Schedule):
+    """The schedule made by :func:`swa_cyclic`."""
+
+    lr_max: float
+    lr_min: float
+    cycle_length: int
+    name: ClassVar[str] = "swa_cyclic"
+    formula: ClassVar[str] = (
+        r"\eta_t = (1 - \tau)\,\eta_{\max} + \tau\,\eta_{\min},\quad "
+        r"\tau = \frac{(t \bmod c) + 1}{c}"
+    )
+
+    def __post_init__(self):
+        self._validate(check_real, "lr_max", low=0)
+        self._validate(check_real, "lr_min", low=0, high=self.lr_max)
+        self._validate(check_int, "cycle_length", low=1)
+
+    def _lr(self, t):
+        tau = (t % self.cycle_length + 1) / self.cycle_length
+        return (1 - tau) * self.lr_max + tau * self.lr_min
+
+
+def swa_cyclic(lr_max, lr_min, cycle_length):
+    r"""The cyclical schedule of stochastic weight averaging: a saw-tooth.
+
+    .. math::
+        \eta_t = (1 - \tau)\,\eta_{\max} + \tau\,\eta_{\min}, \qquad
+        \tau = \frac{(t \bmod c) + 1}{c}
+
+    Within each cycle the lr falls linearly and reaches ``lr_min`` on the
+    cycle's last update, where SWA takes its snapshot; the next update jumps
+    back up near ``lr_max``.
+
+    Parameters
+    ----------
+    lr_max : float
+        :math:`\eta_{\max}`, the top of the saw-tooth, >= 0.
+    lr_min : float
+        :math:`\eta_{\min}`, the lr of each cycle's last update, in [0, lr_max].
+    cycle_length : int
+        :math:`c`, updates per cycle, >= 1.
+
+    Returns
+    -------
+    Schedule
+
+    Notes
+    -----
+    Izmailov et al. 2018, "Averaging Weights Leads to Wider Optima and Better
+    Generalization", eq. (2): with the 1-based iteration :math:`i = t + 1`,
+    :math:`\tau(i) = (\operatorname{mod}(i - 1, c) + 1)/c`. So even the first
+    update uses slightly less than ``lr_max``. torch has no such scheduler
+    (``swa_utils.SWALR`` anneals once to a constant), so this one follows the
+    paper.
+
+    Examples
+    --------
+    >>> swa_cyclic(0.5, 0.1, cycle_length=4)(range(6)).round(4).tolist()
+    [0.4, 0.3, 0.2, 0.1, 0.4, 0.3]
+    """
+    return SWACyclic(lr_max, lr_min, cycle_length)

@@ -1,0 +1,294 @@
+"""gdcore.schedules against torch's numbers, closed forms and hand-derived values."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdcore import schedules as S
+from gdcore._checks import ParameterError
+from gdcore.schedules import (
+    constant,
+    cosine,
+    cosine_restarts,
+    cyclic,
+    exponential,
+    multistep,
+    one_cycle,
+    step_decay,
+    swa_cyclic,
+    warmup,
+)
+
+REFERENCE = json.loads((Path(__file__).parent / "reference" / "schedules.json").read_text())
+CASES = REFERENCE["cases"]
+
+
+def build(name, kwargs):
+    kwargs = dict(kwargs)
+    if name == "warmup":
+        inner = kwargs["schedule"]
+        kwargs["schedule"] = build(inner["name"], inner["kwargs"])
+    return getattr(S, name)(**kwargs)
+
+
+def case_id(case):
+    inner = case["kwargs"].get("schedule")
+    return case["name"] + (f"[{inner['name']}]" if inner else "")
+
+
+# ------------------------------------------------------------------ torch references
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_matches_torch(case):
+    s = build(case["name"], case["kwargs"])
+    expected = np.array(case["lrs"])
+    got = s(np.arange(len(expected)))
+    assert got.dtype == np.float64 and got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=0)
+    for t in (0, 1, len(expected) // 2, len(expected) - 1):
+        value = s(t)
+        assert type(value) is float
+        assert value == pytest.approx(expected[t], rel=1e-9, abs=0)
+
+
+def test_reference_covers_every_schedule_and_mode():
+    names = {c["name"] for c in CASES}
+    assert names == {"constant", "step_decay", "multistep", "exponential", "cosine",
+                     "cosine_restarts", "cyclic", "one_cycle", "warmup"}
+    modes = {c["kwargs"].get("mode", "triangular") for c in CASES if c["name"] == "cyclic"}
+    assert modes == {"triangular", "triangular2", "exp_range"}
+    strategies = {c["kwargs"].get("anneal_strategy", "cos") for c in CASES if c["name"] == "one_cycle"}
+    assert strategies == {"cos", "linear"}
+    assert any(c["kwargs"].get("t_mult", 1) == 2 for c in CASES if c["name"] == "cosine_restarts")
+    inner = {c["kwargs"]["schedule"]["name"] for c in CASES if c["name"] == "warmup"}
+    assert {"cyclic", "one_cycle", "cosine_restarts", "exponential"} <= inner
+    assert max(len(c["lrs"]) for c in CASES) >= 300
+
+
+# ------------------------------------------------------------ closed forms and anchors
+
+
+def test_cyclic_anchor():
+    # CyclicLR(base 0.1, max 1.0, up = down = 2): up in two steps, down in two.
+    s = cyclic(0.1, 1.0, step_size_up=2)
+    np.testing.assert_allclose(s(np.arange(9)), [0.1, 0.55, 1.0, 0.55, 0.1, 0.55, 1.0, 0.55, 0.1], rtol=1e-12)
+
+
+def test_cyclic_modes_closed_form():
+    t = np.arange(60)
+    up, down, lo, hi = 4, 6, 0.01, 0.21
+    p = t % 10
+    h = np.where(p <= up, p / up, (10 - p) / down)
+    np.testing.assert_allclose(cyclic(lo, hi, up, down)(t), lo + (hi - lo) * h, rtol=1e-12)
+    np.testing.assert_allclose(cyclic(lo, hi, up, down, mode="triangular2")(t),
+                               lo + (hi - lo) * h / 2.0 ** (t // 10), rtol=1e-12)
+    np.testing.assert_allclose(cyclic(lo, hi, up, down, mode="exp_range", gamma=0.97)(t),
+                               lo + (hi - lo) * h * 0.97**t, rtol=1e-12)
+    # triangular2 peaks: max, then half the height, then a quarter.
+    s = cyclic(0.0, 1.0, step_size_up=3, mode="triangular2")
+    assert s([3, 9, 15]).tolist() == [1.0, 0.5, 0.25]
+
+
+def test_step_decay_multistep_exponential_closed_forms():
+    t = np.arange(100)
+    np.testing.assert_allclose(step_decay(0.3, 7, 0.5)(t), 0.3 * 0.5 ** (t // 7), rtol=1e-12)
+    count = (t >= 10).astype(int) + (t >= 25).astype(int) + (t >= 60).astype(int)
+    np.testing.assert_allclose(multistep(0.3, [10, 25, 60], 0.2)(t), 0.3 * 0.2**count, rtol=1e-12)
+    np.testing.assert_allclose(exponential(0.3, 0.95)(t), 0.3 * 0.95**t, rtol=1e-12)
+    assert multistep(0.3, [])(t).tolist() == [0.3] * 100
+    assert step_decay(1.0, 3)([2, 3, 6]).tolist() == pytest.approx([1.0, 0.1, 0.01], rel=1e-15)
+
+
+def test_constant():
+    assert constant(0.25)(np.arange(5)).tolist() == [0.25] * 5
+    assert constant(0.25)(10**9) == 0.25
+
+
+def test_cosine_closed_form_and_period():
+    lr, lo, T = 0.4, 0.05, 25
+    t = np.arange(200)
+    expected = lo + 0.5 * (lr - lo) * (1 + np.cos(np.pi * t / T))
+    np.testing.assert_allclose(cosine(lr, T, lo)(t), expected, rtol=1e-12)
+    s = cosine(lr, T, lo)
+    assert s(T) == pytest.approx(lo, rel=1e-15)
+    assert s(2 * T) == pytest.approx(lr, rel=1e-15)  # back at the top after 2 t_max
+    assert s(T + 3) == pytest.approx(s(T - 3), rel=1e-12)         # mirror image beyond t_max
+
+
+def test_cosine_restarts_cycle_boundaries():
+    # t_0 = 10, t_mult = 2: cycles start at 0, 10, 30, 70, 150, ... = 10 (2^k - 1).
+    s = cosine_restarts(0.2, 10, t_mult=2, eta_min=0.02)
+    starts = [10 * (2**k - 1) for k in range(12)]
+    np.testing.assert_allclose(s(starts), 0.2, rtol=1e-15)
+    # One update before each restart: T_cur = T_i - 1 of a cycle of length T_i = 10 * 2^k.
+    lengths = np.array([10 * 2**k for k in range(12)])
+    before = np.array(starts[1:] + [10 * (2**12 - 1)]) - 1
+    expected = 0.02 + 0.5 * 0.18 * (1 + np.cos(np.pi * (lengths - 1) / lengths))
+    np.testing.assert_allclose(s(before), expected, rtol=1e-12)
+    # t_mult = 1 is plain periodic cosine of period t_0.
+    t = np.arange(50)
+    np.testing.assert_allclose(cosine_restarts(1.0, 8)(t), 0.5 * (1 + np.cos(np.pi * (t % 8) / 8)), rtol=1e-12)
+
+
+def test_one_cycle_phases():
+    s = one_cycle(2.0, total_steps=101, pct_start=0.5, div_factor=4.0, final_div_factor=5.0)
+    # Rise over t in [0, 49.5], fall over (49.5, 100]; starts at 2/4, ends at 2/20.
+    assert s(0) == 0.5
+    assert s(100) == pytest.approx(0.1, rel=1e-15)
+    t = np.arange(101)
+    end_up = 0.5 * 101 - 1
+    rise = 2.0 + (0.5 - 2.0) / 2 * (1 + np.cos(np.pi * t / end_up))
+    fall = 0.1 + (2.0 - 0.1) / 2 * (1 + np.cos(np.pi * (t - end_up) / (100 - end_up)))
+    np.testing.assert_allclose(s(t), np.where(t <= end_up, rise, fall), rtol=1e-12)
+    lin = one_cycle(2.0, 101, 0.5, "linear", 4.0, 5.0)
+    expected = np.where(t <= end_up, 0.5 + 1.5 * t / end_up, 2.0 - 1.9 * (t - end_up) / (100 - end_up))
+    np.testing.assert_allclose(lin(t), expected, rtol=1e-12)
+
+
+def test_warmup_closed_form():
+    inner = cosine(0.3, 40, 0.03)
+    s = warmup(inner, warmup_steps=8, start_factor=0.25)
+    t = np.arange(60)
+    expected = np.where(t < 8, 0.3 * (0.25 + 0.75 * t / 8), inner(np.maximum(t - 8, 0)))
+    np.testing.assert_allclose(s(t), expected, rtol=1e-12)
+    assert warmup(constant(0.2), 4, start_factor=0.0)(range(6)).tolist() == pytest.approx([0, 0.05, 0.1, 0.15, 0.2, 0.2])
+
+
+def test_swa_cyclic_follows_izmailov():
+    # Izmailov et al. 2018, eq. (2), with the 1-based iteration i = t + 1.
+    a1, a2, c = 0.05, 0.005, 7
+    s = swa_cyclic(a1, a2, c)
+    for t in range(40):
+        i = t + 1
+        tau = (math.fmod(i - 1, c) + 1) / c
+        assert s(t) == pytest.approx((1 - tau) * a1 + tau * a2, rel=1e-12)
+    ends = np.arange(c - 1, 40, c)
+    np.testing.assert_allclose(s(ends), a2, rtol=1e-12)  # each cycle ends at lr_min
+    assert swa_cyclic(1.0, 0.2, 1)(np.arange(3)).tolist() == pytest.approx([0.2, 0.2, 0.2])
+
+
+# ---------------------------------------------------------------------- call shapes
+
+
+def test_call_shapes_and_types():
+    s = cosine(0.1, 10)
+    assert type(s(3)) is float and type(s(np.int32(3))) is float and type(s(np.array(3))) is float
+    grid = np.arange(12).reshape(3, 4)
+    out = s(grid)
+    assert out.shape == (3, 4) and out.dtype == np.float64
+    np.testing.assert_allclose(out.ravel(), s(np.arange(12)), rtol=0)
+    assert s([1, 2]).shape == (2,)
+    assert s(np.array([], dtype=int)).shape == (0,)
+    assert s([]).shape == (0,)
+    assert s(np.arange(5, dtype=np.uint8)).dtype == np.float64
+
+
+@pytest.mark.parametrize("bad", [-1, 1.0, 2.5, True, "3", [0, -2], np.array([0.0, 1.0]), None])
+def test_bad_t_fails_with_our_message(bad):
+    with pytest.raises(ParameterError, match=r"The 't' parameter of cosine must be an int >= 0"):
+        cosine(0.1, 10)(bad)
+
+
+def test_one_cycle_ends_at_total_steps():
+    s = one_cycle(0.1, total_steps=20)
+    assert s(19) > 0
+    with pytest.raises(ParameterError, match=r"'t' parameter of one_cycle .*\[0, 19\]. Got 20"):
+        s(20)
+    with pytest.raises(ParameterError, match="one_cycle"):
+        s(np.arange(25))
+    w = warmup(s, warmup_steps=5)
+    assert w(24) == pytest.approx(s(19))
+    with pytest.raises(ParameterError, match=r"'t' parameter of warmup .*\[0, 24\]"):
+        w(25)
+
+
+# ----------------------------------------------------------------- objects and checks
+
+
+ALL = [
+    constant(0.1),
+    step_decay(0.1, 30),
+    multistep(0.1, [30, 80]),
+    exponential(0.1, 0.99),
+    cosine(0.1, 100, 0.001),
+    cosine_restarts(0.1, 10, 2),
+    cyclic(0.01, 0.1, 20, 10, "exp_range", 0.99),
+    one_cycle(0.1, 300, anneal_strategy="linear"),
+    warmup(cosine(0.1, 100), 10),
+    swa_cyclic(0.05, 0.005, 50),
+]
+
+
+@pytest.mark.parametrize("s", ALL, ids=lambda s: s.name)
+def test_schedule_objects(s):
+    assert isinstance(s, S.Schedule)
+    assert eval(repr(s), vars(S)) == s  # the repr is the factory call
+    assert repr(s).startswith(s.name + "(")
+    assert isinstance(s.formula, str) and s.formula.startswith(r"\eta_t =")
+    assert s.formula.count("{") == s.formula.count("}")
+    assert s.formula.count(r"\begin{cases}") == s.formula.count(r"\end{cases}")
+    field = dataclasses.fields(s)[0].name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(s, field, 1.0)
+    hash(s)
+
+
+def test_parameters_are_normalised():
+    s = cosine(1, 10, 0)
+    assert type(s.lr) is float and type(s.eta_min) is float
+    assert multistep(1, np.array([3, 5])).milestones == (3, 5)
+
+
+BAD = [
+    (constant, dict(lr=-0.1), "lr"),
+    (constant, dict(lr=float("nan")), "lr"),
+    (step_decay, dict(lr=0.1, step_size=0), "step_size"),
+    (step_decay, dict(lr=0.1, step_size=2.0), "step_size"),
+    (step_decay, dict(lr=0.1, step_size=2, gamma=1.5), "gamma"),
+    (step_decay, dict(lr=0.1, step_size=2, gamma=0.0), "gamma"),
+    (multistep, dict(lr=0.1, milestones=[5, 5]), "milestones"),
+    (multistep, dict(lr=0.1, milestones=[0, 5]), "milestones"),
+    (multistep, dict(lr=0.1, milestones=[8, 5]), "milestones"),
+    (multistep, dict(lr=0.1, milestones=5), "milestones"),
+    (multistep, dict(lr=0.1, milestones=[1.5]), "milestones"),
+    (exponential, dict(lr="0.1", gamma=0.9), "lr"),
+    (exponential, dict(lr=0.1, gamma=-0.9), "gamma"),
+    (cosine, dict(lr=0.1, t_max=0), "t_max"),
+    (cosine, dict(lr=0.1, t_max=10, eta_min=0.2), "eta_min"),
+    (cosine_restarts, dict(lr=0.1, t_0=0), "t_0"),
+    (cosine_restarts, dict(lr=0.1, t_0=5, t_mult=0), "t_mult"),
+    (cosine_restarts, dict(lr=0.1, t_0=5, t_mult=1.5), "t_mult"),
+    (cosine_restarts, dict(lr=0.1, t_0=5, eta_min=-1.0), "eta_min"),
+    (cyclic, dict(base_lr=0.1, max_lr=0.05), "max_lr"),
+    (cyclic, dict(base_lr=-0.1, max_lr=0.05), "base_lr"),
+    (cyclic, dict(base_lr=0.01, max_lr=0.1, step_size_up=0), "step_size_up"),
+    (cyclic, dict(base_lr=0.01, max_lr=0.1, step_size_down=0), "step_size_down"),
+    (cyclic, dict(base_lr=0.01, max_lr=0.1, mode="triangle"), "mode"),
+    (cyclic, dict(base_lr=0.01, max_lr=0.1, mode="exp_range", gamma=2.0), "gamma"),
+    (one_cycle, dict(max_lr=-1.0, total_steps=10), "max_lr"),
+    (one_cycle, dict(max_lr=0.1, total_steps=0), "total_steps"),
+    (one_cycle, dict(max_lr=0.1, total_steps=10, pct_start=1.5), "pct_start"),
+    (one_cycle, dict(max_lr=0.1, total_steps=10, pct_start=0.1), "pct_start"),
+    (one_cycle, dict(max_lr=0.1, total_steps=10, anneal_strategy="cosine"), "anneal_strategy"),
+    (one_cycle, dict(max_lr=0.1, total_steps=10, div_factor=0.0), "div_factor"),
+    (one_cycle, dict(max_lr=0.1, total_steps=10, final_div_factor=-1.0), "final_div_factor"),
+    (warmup, dict(schedule=lambda t: 0.1, warmup_steps=5), "schedule"),
+    (warmup, dict(schedule=constant(0.1), warmup_steps=0), "warmup_steps"),
+    (warmup, dict(schedule=constant(0.1), warmup_steps=5, start_factor=1.5), "start_factor"),
+    (swa_cyclic, dict(lr_max=0.05, lr_min=0.1, cycle_length=10), "lr_min"),
+    (swa_cyclic, dict(lr_max=-0.05, lr_min=0.0, cycle_length=10), "lr_max"),
+    (swa_cyclic, dict(lr_max=0.05, lr_min=0.01, cycle_length=0), "cycle_length"),
+]
+
+
+@pytest.mark.parametrize("factory, kwargs, name", BAD, ids=[f"{f.__name__}-{n}" for f, _, n in BAD])
+def test_bad_parameters_name_themselves(factory, kwargs, name):
+    with pytest.raises(ParameterError, match=rf"^The '{name}' parameter of {factory.__name__} must be "):
+        factory(**kwargs)
