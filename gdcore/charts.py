@@ -29,6 +29,8 @@ import pandas as pd
 PATH_COLORS = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 HEATMAP_SCHEME = "lighttealblue"
 WIDTH, HEIGHT = 420, 380
+# width/height size the plot itself; axes, legend and title are added around it (Streamlit's default would shrink the plot to fit them).
+PAD = alt.AutoSizeParams(type="pad")
 
 _MARKER_STYLE = {
     "minimum": {"shape": "diamond", "color": "#111111"},
@@ -105,6 +107,15 @@ def contour_lines(xs, ys, z, levels):
     return pd.concat(frames, ignore_index=True)
 
 
+def plane_size(bounds, width=WIDTH, max_height=480):
+    """Width and height that keep one unit of w1 as long as one unit of w2 (circles stay round)."""
+    (x0, x1), (y0, y1) = bounds
+    height = width * (y1 - y0) / (x1 - x0)
+    if height > max_height:
+        width, height = width * max_height / height, max_height
+    return int(round(width)), int(round(height))
+
+
 def _scales(bounds):
     (x0, x1), (y0, y1) = bounds
     x = alt.X("x:Q", title="w₁", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False))
@@ -121,7 +132,7 @@ def surface(
     log=None,
     title=None,
     width=WIDTH,
-    height=HEIGHT,
+    height=None,
 ):
     """Heatmap of the loss over the weight plane, with contour lines.
 
@@ -138,10 +149,11 @@ def surface(
     gx, gy = np.meshgrid(xs, ys)
     cells = pd.DataFrame(
         {
-            "x": (gx - dx / 2).ravel(),
-            "x2": (gx + dx / 2).ravel(),
-            "y": (gy - dy / 2).ravel(),
-            "y2": (gy + dy / 2).ravel(),
+            # Cells overlap by a hair so no anti-aliased seams show between them.
+            "x": (gx - 0.51 * dx).ravel(),
+            "x2": (gx + 0.51 * dx).ravel(),
+            "y": (gy - 0.51 * dy).ravel(),
+            "y2": (gy + 0.51 * dy).ravel(),
             "loss": z.ravel(),
         }
     ).dropna()
@@ -170,10 +182,11 @@ def surface(
         .mark_line(strokeWidth=0.8, color="#36454f", opacity=0.55, clip=True)
         .encode(x=x, y=y, detail="line:N", order="order:Q")
     )
+    width, height = plane_size(bounds, width) if height is None else (width, height)
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    return (heat + contour).properties(**props)
+    return alt.layer(heat, contour).properties(**props)
 
 
 def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colors=PATH_COLORS):
@@ -301,7 +314,7 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
             color=color,
             tooltip=["series:N", alt.Tooltip("x:Q", title=x_title), alt.Tooltip(f"{field}:Q", format=".4g")],
         )
-        .properties(width=width, height=height)
+        .properties(width=width, height=height, autosize=PAD)
     )
 
 
@@ -332,14 +345,15 @@ def band(x0, x1, *, color="#f2b134", opacity=0.2):
     return alt.Chart(data).mark_rect(color=color, opacity=opacity).encode(x="x:Q", x2="x2:Q")
 
 
-def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolution=70, title=None, width=WIDTH, height=HEIGHT, stride=1):
+def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolution=70, title=None, width=WIDTH, height=None, stride=1):
     """The usual view: surface, critical points and paths in one chart.
 
     ``critical`` maps a kind ("minimum", "saddle", ...) to points; by default
     the objective's own ``minima`` and ``saddles`` when it has them.
     """
     bounds = bounds if bounds is not None else objective.bounds
-    chart = surface(objective, bounds=bounds, resolution=resolution, title=title, width=width, height=height)
+    width, height = plane_size(bounds, width) if height is None else (width, height)
+    chart = surface(objective, bounds=bounds, resolution=resolution, width=width, height=height)
     if critical is None:
         critical = {}
         for kind, attr in (("minimum", "minima"), ("saddle", "saddles"), ("maximum", "maxima")):
@@ -351,4 +365,56 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
         layers.append(markers(critical))
     if named_paths:
         layers.append(paths(named_paths, bounds=bounds, stride=stride))
-    return alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent")
+    props = {"width": width, "height": height, "autosize": PAD}
+    if title:
+        props["title"] = title
+    return alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent").properties(**props)
+
+
+BASIN_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+
+
+def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
+    """Every start coloured by the minimum its run reached (grey: none), minima marked.
+
+    ``basins`` is the result of :func:`gdcore.critical.basins`. The legend gives
+    each minimum's loss, so a student sees which basin is the deep one.
+    """
+    xs, ys, labels = basins.xs, basins.ys, basins.labels
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    gx, gy = np.meshgrid(xs, ys)
+    names = [
+        f"{'global ' if k == 0 else ''}min {k} (loss {loss:.3g})" for k, loss in enumerate(basins.minimum_losses)
+    ]
+    label_names = np.array(names + ["none reached"])[np.where(labels < 0, len(names), labels)]
+    used = [n for n in names + ["none reached"] if n in set(label_names.ravel())]
+    palette = {n: BASIN_COLORS[i % len(BASIN_COLORS)] for i, n in enumerate(names)}
+    palette["none reached"] = "#d9d9d9"
+    cells = pd.DataFrame(
+        {
+            "x": (gx - 0.51 * dx).ravel(),
+            "x2": (gx + 0.51 * dx).ravel(),
+            "y": (gy - 0.51 * dy).ravel(),
+            "y2": (gy + 0.51 * dy).ravel(),
+            "basin": label_names.ravel(),
+        }
+    )
+    x, y = _scales(((xs[0] - dx / 2, xs[-1] + dx / 2), (ys[0] - dy / 2, ys[-1] + dy / 2)))
+    heat = (
+        alt.Chart(cells)
+        .mark_rect()
+        .encode(
+            x=x,
+            x2="x2:Q",
+            y=y,
+            y2="y2:Q",
+            color=alt.Color("basin:N", scale=alt.Scale(domain=used, range=[palette[n] for n in used]), title="ends in",
+                            legend=alt.Legend(orient="right", columns=1, symbolLimit=12, labelLimit=220)),
+            tooltip=["basin:N"],
+        )
+    )
+    props = {"width": width, "height": height, "autosize": PAD}
+    if title:
+        props["title"] = title
+    shown = basins.minima[: len(BASIN_COLORS)]
+    return alt.layer(heat, markers({"minimum": shown})).resolve_scale(color="independent").properties(**props)

@@ -13,8 +13,8 @@ LRS = tuple(float(f"{10 ** (k / 20):.4g}") for k in range(-80, 21))
 PRESETS = {  # name -> (multiple of the stability bound 2/lambda_max, steps, what the student should see)
     "Too small": (0.02, 100, "crawls: after 100 steps it has barely left the start"),
     "Good": (0.5, 100, "heads straight into the valley, then walks along it"),
-    "Too large: bounces": (0.9, 100, "overshoots the valley floor and zig-zags across it"),
-    "Too large: diverges": (1.25, 100, "each bounce is larger than the last, until the run leaves the chart"),
+    "Bounces": (0.9, 100, "overshoots the valley floor and zig-zags across it"),
+    "Diverges": (1.25, 100, "each bounce is larger than the last, until the run leaves the chart"),
 }
 PRESET_SURFACE = "ravine"
 
@@ -87,7 +87,7 @@ with controls:
     st.markdown("**Presets** on the ravine (a stretched bowl)")
     cols = st.columns(2)
     for i, name in enumerate(PRESETS):
-        cols[i % 2].button(name, on_click=apply_preset, args=(name,), key=f"gd.preset.{i}", use_container_width=True)
+        cols[i % 2].button(name, on_click=apply_preset, args=(name,), key=f"gd.preset.{i}", width="stretch")
     names = list(gd.surfaces.catalog())
     surface_name = P.selectbox("surface", "Surface", names, value=PRESET_SURFACE, format_func=lambda n: gd.surfaces.get(n).title)
     surface = gd.surfaces.get(surface_name)
@@ -108,12 +108,12 @@ with controls:
     at = P.slider("at", "Show the path up to step", 0, last, last, help="Drag to replay the run; the arrow is −∇L at that step.")
 
 with view:
-    st.altair_chart(plane_chart(surface_name, lr, x0, y0, steps, at), use_container_width=False)
+    st.altair_chart(plane_chart(surface_name, lr, x0, y0, steps, at), width="content")
     w = traj.points[at]
     step_len = float(np.linalg.norm(traj.points[at + 1] - w)) if at < last else float("nan")
     m = st.columns(4)
     m[0].metric("step", at)
-    m[1].metric("loss L(w)", f"{traj.losses[at]:.4g}")
+    m[1].metric("loss L(w)", f"{traj.losses[at]:.3g}")
     m[2].metric("‖∇L(w)‖", f"{traj.grad_norms[at]:.3g}")
     m[3].metric("next step length", "—" if np.isnan(step_len) else f"{step_len:.3g}")
 
@@ -141,7 +141,7 @@ with view:
     if preset:
         st.caption(f"Preset **{preset}**: the run {PRESETS[preset][2]}.")
 
-st.altair_chart(curves_chart(surface_name, lr, x0, y0, steps, at), use_container_width=False)
+st.altair_chart(curves_chart(surface_name, lr, x0, y0, steps, at), width="content")
 
 with st.expander("A common misconception: the ball rolling down the hill", expanded=True):
     st.markdown(

@@ -77,12 +77,12 @@ with left:
             "Downhill paths can end in different places, stall at saddles or crawl over flat ground."
         )
 with right:
-    st.altair_chart(landscape_chart(name), use_container_width=False)
+    st.altair_chart(landscape_chart(name), width="content")
 
 (xa, xb), (ya, yb) = surface.bounds
 y_default = float(np.clip(round(float(surface.minima[0][1]), 2), ya, yb))
 y = P.slider("y", "Cut the surface along w₂ =", float(ya), float(yb), y_default, step=0.01)
-st.altair_chart(slice_chart(name, y), use_container_width=False)
+st.altair_chart(slice_chart(name, y), width="content")
 st.caption("A cross-section: the loss along one horizontal line of the map. Its dips are the valleys you see above.")
 
 st.subheader("Critical points")
@@ -91,7 +91,7 @@ st.markdown(
     "principal directions) tell what kind of flat point it is: both positive is a minimum, both negative a "
     "maximum, mixed signs a saddle."
 )
-st.dataframe(critical_points(name), hide_index=True, use_container_width=True)
+st.dataframe(critical_points(name), hide_index=True, width="stretch")
 
 with st.expander("Why the convex bowl is an ideal, not the rule"):
     st.markdown(

@@ -20,6 +20,8 @@ def main(targets):
     OUT.mkdir(parents=True, exist_ok=True)
     targets = targets or [""] + [lesson.url_path for lesson in LESSONS]
     with serve_app() as url, chromium_page() as page:
+        # The first session of a fresh server may not know the page list yet: open the home page first.
+        open_and_wait(page, url)
         for target in targets:
             open_and_wait(page, f"{url}/{target}")
             if target:

@@ -1,4 +1,8 @@
+import re
+
 import numpy as np
+
+import gdcore as gd
 
 from tests.app.harness import exercise, fresh, problems
 
@@ -11,18 +15,24 @@ def test_every_widget_extreme_and_option_draws():
 
 def test_presets_show_what_they_promise():
     outcomes = {}
-    for i, name in enumerate(["Too small", "Good", "Too large: bounces", "Too large: diverges"]):
+    for i, name in enumerate(["Too small", "Good", "Bounces", "Diverges"]):
         at = fresh(PAGE)
         at.button(key=f"gd.preset.{i}").click().run()
         assert problems(at) == []
         outcomes[name] = at
-    assert outcomes["Too large: diverges"].error, "a divergent run must be explained in words"
-    assert "Diverged" in outcomes["Too large: diverges"].error[0].value
-    for name in ("Too small", "Good", "Too large: bounces"):
+    assert outcomes["Diverges"].error, "a divergent run must be explained in words"
+    assert "Diverged" in outcomes["Diverges"].error[0].value
+    for name in ("Too small", "Good", "Bounces"):
         assert not outcomes[name].error, name
-    # The bound is shown beside the slider, and the preset's lr sits at the promised multiple of it.
-    caption = " ".join(c.value for c in outcomes["Too large: bounces"].caption)
-    assert "0.9" in caption
+    # The bound 2/lambda_max of the ravine is shown beside the slider, and each preset's lr
+    # sits on the promised side of it.
+    bound = 2 / max(gd.surfaces.get("ravine").eigenvalues)
+    ranges = {"Too small": (0, 0.05), "Good": (0.3, 0.7), "Bounces": (0.75, 1.0), "Diverges": (1.0, 2.0)}
+    for name, (lo, hi) in ranges.items():
+        caption = " ".join(c.value for c in outcomes[name].caption)
+        assert f"2/λ_max = **{bound:.4g}**" in caption
+        multiple = float(re.search(r"η is \*\*([0-9.]+)×\*\*", caption).group(1))
+        assert lo < multiple < hi, (name, multiple)
 
 
 def test_a_link_reproduces_the_view():

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tools.browser import chromium_page, chromium_path, serve_app
+from tools.browser import chromium_page, chromium_path, open_and_wait, serve_app
 
 
 @pytest.fixture(scope="session")
@@ -19,4 +19,6 @@ def app_url():
 @pytest.fixture(scope="session")
 def browser_page(app_url):
     with chromium_page() as page:
+        # A fresh server's first session may not know the page list yet: open the home page first.
+        open_and_wait(page, app_url)
         yield page
