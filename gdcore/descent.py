@@ -7,7 +7,8 @@ call, never a Python loop over starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -30,7 +31,8 @@ class Trajectory:
         (with ``record_every=k``, the point at step ``steps[i]``).
         In a batched run a start that stopped early holds its last point.
     losses : ndarray, shape (T+1,) or (T+1, B)
-        The full objective's loss at each point (never a mini-batch loss).
+        The full objective's loss at each point (never a mini-batch loss),
+        computed on first access.
     grad_norms : ndarray, shape (T+1,) or (T+1, B)
         :math:`\lVert \nabla L(w_t) \rVert_2` of the full objective, without noise.
     lrs : ndarray, shape (T,)
@@ -44,6 +46,8 @@ class Trajectory:
         The step (update count) at which each run reached its lowest loss.
     steps : ndarray of int, shape (T+1,)
         The step of each kept point: ``0, 1, ..., T`` unless ``record_every > 1``.
+    objective : object
+        The objective the run descended (losses are computed from it).
     epochs : ndarray of int, shape (T,), or None
         Epoch (pass over the data) of each update in a mini-batch run; None when
         every update saw the full objective.
@@ -52,15 +56,31 @@ class Trajectory:
     """
 
     points: np.ndarray
-    losses: np.ndarray
-    grad_norms: np.ndarray
     lrs: np.ndarray
     status: object
     steps_done: object
-    best_step: object
     steps: np.ndarray
     epochs: np.ndarray | None = None
     batch_size: int | None = None
+    objective: object = field(default=None, repr=False)
+
+    # Losses and gradient norms are computed on first use: a run of 10,000 starts
+    # should not pay for 3 million loss evaluations nobody reads.
+    @cached_property
+    def losses(self) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.asarray(self.objective.loss(self.points), dtype=np.float64)
+
+    @cached_property
+    def grad_norms(self) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            g = np.asarray(self.objective.grad(self.points), dtype=np.float64)
+            return np.sqrt(g[..., 0] * g[..., 0] + g[..., 1] * g[..., 1])
+
+    @cached_property
+    def best_step(self):
+        best = self.steps[np.argmin(np.where(np.isfinite(self.losses), self.losses, np.inf), axis=0)]
+        return best if self.batched else int(best)
 
     @property
     def batched(self) -> bool:
@@ -318,7 +338,7 @@ def descend(
                 epochs[t] = sampler.epoch
             if tol is not None:
                 full = g if sampler is None else objective.grad(w)
-                small = np.sqrt(np.sum(full * full, axis=-1)) < tol
+                small = full[..., 0] * full[..., 0] + full[..., 1] * full[..., 1] < tol * tol
                 if batched:
                     newly = small & active
                     status[newly], steps_done[newly] = "converged", t
@@ -334,13 +354,17 @@ def descend(
             lrs[t] = lr
             w_new, state = optimizer.step(w, g, state, lr)
             # NaN fails every comparison, so this also catches non-finite weights.
-            inside = np.sum(w_new * w_new, axis=-1) <= limit
+            x, y = w_new[..., 0], w_new[..., 1]
+            inside = x * x + y * y <= limit
             if batched:
-                newly = active & ~inside
-                status[newly], steps_done[newly] = "diverged", t
-                active &= inside
-                # A run that stopped holds its last point from then on.
-                w = np.where(active[:, None], w_new, w)
+                if inside.all() and active.all():
+                    w = w_new
+                else:
+                    newly = active & ~inside
+                    status[newly], steps_done[newly] = "diverged", t
+                    active &= inside
+                    # A run that stopped holds its last point from then on.
+                    w = np.where(active[:, None], w_new, w)
             elif inside:
                 w = w_new
             else:
@@ -366,50 +390,17 @@ def descend(
             kept.append(n_updates)
         points = points[: len(kept)]
         kept = np.asarray(kept)
-        losses = np.asarray(objective.loss(points), dtype=np.float64)
-        grads = np.asarray(objective.grad(points), dtype=np.float64)
-        grad_norms = np.sqrt(np.sum(grads * grads, axis=-1))
-
-    finite = np.isfinite(losses) & np.isfinite(grad_norms)
-    if not finite.all():
-        points, losses, grad_norms, status, steps_done, kept = _cut_at_non_finite(
-            points, losses, grad_norms, status, steps_done, kept, finite
-        )
-        n_updates = int(np.max(steps_done))
-    best_step = kept[np.argmin(np.where(np.isfinite(losses), losses, np.inf), axis=0)]
     if batched:
-        status, steps_done = status.astype(str), steps_done
+        status = status.astype(str)
     else:
-        status, steps_done, best_step = str(status[()]), int(steps_done[()]), int(best_step)
+        status, steps_done = str(status[()]), int(steps_done[()])
     return Trajectory(
         points=points,
-        losses=losses,
-        grad_norms=grad_norms,
         lrs=lrs[:n_updates],
         status=status,
         steps_done=steps_done,
-        best_step=best_step,
         steps=kept,
         epochs=None if epochs is None else epochs[:n_updates],
         batch_size=batch_size,
+        objective=objective,
     )
-
-
-def _cut_at_non_finite(points, losses, grad_norms, status, steps_done, kept, finite):
-    """A point whose loss or gradient overflowed ends its run as diverged at the point before."""
-    if points.ndim == 2:
-        first = int(np.argmin(finite))
-        status[()], steps_done[()] = "diverged", kept[first - 1]
-        return points[:first], losses[:first], grad_norms[:first], status, steps_done, kept[:first]
-    bad = ~finite.all(axis=0)
-    last = np.where(bad, np.argmin(finite, axis=0) - 1, len(kept) - 1)
-    steps_done = np.where(bad, kept[last], steps_done)
-    status = np.where(bad, "diverged", status).astype(object)
-    n_points = int(last.max()) + 1
-    held = np.arange(n_points)[:, None] > last[None, :]
-    runs = np.arange(points.shape[1])
-
-    def hold(a):
-        return np.where(held if a.ndim == 2 else held[..., None], a[last, runs][None], a[:n_points])
-
-    return hold(points), hold(losses), hold(grad_norms), status, steps_done, kept[:n_points]
