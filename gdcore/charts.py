@@ -29,8 +29,6 @@ import pandas as pd
 PATH_COLORS = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 HEATMAP_SCHEME = "lighttealblue"
 WIDTH, HEIGHT = 420, 380
-# width/height size the plot itself; axes, legend and title are added around it (Streamlit's default would shrink the plot to fit them).
-PAD = alt.AutoSizeParams(type="pad")
 
 _MARKER_STYLE = {
     "minimum": {"shape": "diamond", "color": "#111111"},
@@ -61,8 +59,8 @@ def grid(loss, bounds, resolution=70):
 
 def _wide_range(z) -> bool:
     """True when a linear colour scale would hide the valley: most cells sit near the floor."""
-    lo, mid, hi = np.nanpercentile(z, [0, 50, 100])
-    return hi - lo > 0 and (hi - lo) > 20 * (mid - lo)
+    lo, low_quarter, hi = np.nanpercentile(z, [0, 25, 100])
+    return hi - lo > 0 and (hi - lo) > 20 * (low_quarter - lo)
 
 
 def contour_levels(z, levels=12, log=False):
@@ -158,12 +156,15 @@ def surface(
         }
     ).dropna()
     x, y = _scales(bounds)
-    floor = float(np.nanmin(z))
-    color_scale = alt.Scale(scheme=HEATMAP_SCHEME, reverse=False)
+    field, title, color_scale = "loss", "loss", alt.Scale(scheme=HEATMAP_SCHEME)
     if log:
-        # symlog copes with a minimum at or below zero; its knee sits near the floor.
-        span = float(np.nanmax(z)) - floor
-        color_scale = alt.Scale(scheme=HEATMAP_SCHEME, type="symlog", constant=max(span * 1e-3, 1e-9))
+        # Colour by the height above the lowest cell on a log scale: the valley floor gets
+        # as many shades as the walls. A small offset keeps the floor itself finite.
+        floor = float(cells["loss"].min())
+        span = float(cells["loss"].max()) - floor
+        cells["height"] = cells["loss"] - floor + span * 1e-4
+        field, title = "height", "loss − min (log)"
+        color_scale = alt.Scale(scheme=HEATMAP_SCHEME, type="log")
     heat = (
         alt.Chart(cells)
         .mark_rect(opacity=0.9)
@@ -172,7 +173,7 @@ def surface(
             x2="x2:Q",
             y=y,
             y2="y2:Q",
-            color=alt.Color("loss:Q", scale=color_scale, title="loss"),
+            color=alt.Color(f"{field}:Q", scale=color_scale, title=title, legend=alt.Legend(format=".2~g")),
             tooltip=[],
         )
     )
@@ -251,13 +252,13 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
     style = [_MARKER_STYLE.get(k, _MARKER_STYLE["degenerate"]) for k in named_points if len(np.asarray(named_points[k]).reshape(-1, 2))]
     return (
         alt.Chart(data)
-        .mark_point(size=120, filled=True, opacity=0.95, clip=True)
+        .mark_point(size=130, filled=True, opacity=0.95, clip=True)
         .encode(
             x="x:Q",
             y="y:Q",
+            # Shape and fill share field and title, so Vega-Lite merges them into one legend.
             shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[s["shape"] for s in style]), title="critical point", legend=alt.Legend(orient="bottom")),
-            fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[s["color"] for s in style]), legend=None),
-            stroke=alt.value("white"),
+            fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[s["color"] for s in style]), title="critical point", legend=alt.Legend(orient="bottom")),
             tooltip=["kind:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
         )
     )
@@ -314,7 +315,7 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
             color=color,
             tooltip=["series:N", alt.Tooltip("x:Q", title=x_title), alt.Tooltip(f"{field}:Q", format=".4g")],
         )
-        .properties(width=width, height=height, autosize=PAD)
+        .properties(width=width, height=height)
     )
 
 
@@ -365,7 +366,7 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
         layers.append(markers(critical))
     if named_paths:
         layers.append(paths(named_paths, bounds=bounds, stride=stride))
-    props = {"width": width, "height": height, "autosize": PAD}
+    props = {"width": width, "height": height}
     if title:
         props["title"] = title
     return alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent").properties(**props)
@@ -413,7 +414,7 @@ def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
             tooltip=["basin:N"],
         )
     )
-    props = {"width": width, "height": height, "autosize": PAD}
+    props = {"width": width, "height": height}
     if title:
         props["title"] = title
     shown = basins.minima[: len(BASIN_COLORS)]

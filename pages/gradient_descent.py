@@ -6,6 +6,7 @@ import streamlit as st
 import gdcore as gd
 from gdcore import charts
 from ui.params import Params
+from ui.show import show
 
 P = Params("gd")
 # Learning rates on a log scale, 20 per decade, so presets land close to multiples of the bound.
@@ -108,7 +109,7 @@ with controls:
     at = P.slider("at", "Show the path up to step", 0, last, last, help="Drag to replay the run; the arrow is −∇L at that step.")
 
 with view:
-    st.altair_chart(plane_chart(surface_name, lr, x0, y0, steps, at), width="content")
+    show(plane_chart(surface_name, lr, x0, y0, steps, at))
     w = traj.points[at]
     step_len = float(np.linalg.norm(traj.points[at + 1] - w)) if at < last else float("nan")
     m = st.columns(4)
@@ -141,7 +142,7 @@ with view:
     if preset:
         st.caption(f"Preset **{preset}**: the run {PRESETS[preset][2]}.")
 
-st.altair_chart(curves_chart(surface_name, lr, x0, y0, steps, at), width="content")
+show(curves_chart(surface_name, lr, x0, y0, steps, at))
 
 with st.expander("A common misconception: the ball rolling down the hill", expanded=True):
     st.markdown(

@@ -7,6 +7,7 @@ import streamlit as st
 import gdcore as gd
 from gdcore import charts
 from ui.params import Params
+from ui.show import show
 
 P = Params("surfaces")
 
@@ -59,7 +60,7 @@ st.markdown(
 st.latex(r"L:\ \mathbb{R}^2 \to \mathbb{R}, \qquad w = (w_1, w_2) \;\mapsto\; L(w), \qquad w_{t+1} = w_t - \eta\,\nabla L(w_t)")
 
 names = list(gd.surfaces.catalog())
-left, right = st.columns([1, 2], gap="large")
+left, right = st.columns([1.3, 2], gap="large")
 with left:
     name = P.selectbox("surface", "Surface", names, value="bowl", format_func=lambda n: gd.surfaces.get(n).title)
     surface = gd.surfaces.get(name)
@@ -77,12 +78,12 @@ with left:
             "Downhill paths can end in different places, stall at saddles or crawl over flat ground."
         )
 with right:
-    st.altair_chart(landscape_chart(name), width="content")
+    show(landscape_chart(name))
 
 (xa, xb), (ya, yb) = surface.bounds
 y_default = float(np.clip(round(float(surface.minima[0][1]), 2), ya, yb))
 y = P.slider("y", "Cut the surface along w₂ =", float(ya), float(yb), y_default, step=0.01)
-st.altair_chart(slice_chart(name, y), width="content")
+show(slice_chart(name, y))
 st.caption("A cross-section: the loss along one horizontal line of the map. Its dips are the valleys you see above.")
 
 st.subheader("Critical points")
