@@ -158,13 +158,11 @@ def surface(
     x, y = _scales(bounds)
     field, title, color_scale = "loss", "loss", alt.Scale(scheme=HEATMAP_SCHEME)
     if log:
-        # Colour by the height above the lowest cell on a log scale: the valley floor gets
-        # as many shades as the walls. A small offset keeps the floor itself finite.
-        floor = float(cells["loss"].min())
-        span = float(cells["loss"].max()) - floor
-        cells["height"] = cells["loss"] - floor + span * 1e-4
-        field, title = "height", "loss − min (log)"
-        color_scale = alt.Scale(scheme=HEATMAP_SCHEME, type="log")
+        # Colour by the height above the lowest cell on a cube-root scale: the valley floor
+        # gets shades of its own instead of one pale band beside steep walls.
+        cells["height"] = cells["loss"] - float(cells["loss"].min())
+        field, title = "height", "loss − min"
+        color_scale = alt.Scale(scheme=HEATMAP_SCHEME, type="pow", exponent=1 / 3)
     heat = (
         alt.Chart(cells)
         .mark_rect(opacity=0.9)

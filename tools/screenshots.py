@@ -19,7 +19,8 @@ OUT = ROOT / "docs" / "screenshots"
 def main(targets):
     OUT.mkdir(parents=True, exist_ok=True)
     targets = targets or [""] + [lesson.url_path for lesson in LESSONS]
-    with serve_app() as url, chromium_page() as page:
+    # Streamlit scrolls inside its own container, so a tall viewport is what shows a whole page.
+    with serve_app() as url, chromium_page(height=2200) as page:
         # The first session of a fresh server may not know the page list yet: open the home page first.
         open_and_wait(page, url)
         for target in targets:
