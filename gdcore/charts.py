@@ -309,7 +309,8 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
         .mark_line(strokeWidth=2, clip=True)
         .encode(
             x=alt.X("x:Q", title=x_title),
-            y=alt.Y(f"{field}:Q", title=(title or field) + (" (log scale)" if log else ""), scale=y_scale),
+            y=alt.Y(f"{field}:Q", title=(title or field) + (" (log scale)" if log else ""), scale=y_scale,
+                    axis=alt.Axis(format="~g") if log else alt.Axis()),
             color=color,
             tooltip=["series:N", alt.Tooltip("x:Q", title=x_title), alt.Tooltip(f"{field}:Q", format=".4g")],
         )
@@ -417,3 +418,266 @@ def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
         props["title"] = title
     shown = basins.minima[: len(BASIN_COLORS)]
     return alt.layer(heat, markers({"minimum": shown})).resolve_scale(color="independent").properties(**props)
+
+
+def dots(named_points: Mapping[str, np.ndarray], *, colors=("#e8702a", "#6a3d9a", "#33a02c"), size=24, opacity=0.8, title=None):
+    """Many small points, one colour per name: e.g. where each data sample's own loss is minimal.
+
+    ``named_points`` maps a legend name to points of shape ``(k, 2)``; points
+    outside the plot are clipped. Layer it over :func:`landscape` with
+    ``.resolve_scale(color="independent")`` so it keeps its own colours.
+
+    >>> type(dots({"sample minima": np.zeros((3, 2))})).__name__
+    'Chart'
+    """
+    frames = [
+        pd.DataFrame({"set": name, "x": pts[:, 0], "y": pts[:, 1]})
+        for name, pts in ((n, np.asarray(p, dtype=np.float64).reshape(-1, 2)) for n, p in named_points.items())
+    ]
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"set": [], "x": [], "y": []})
+    names = list(named_points)
+    color = alt.Color(
+        "set:N",
+        scale=alt.Scale(domain=names, range=list(colors[: max(1, len(names))])),
+        title=title,
+        legend=alt.Legend(orient="bottom"),
+    )
+    return (
+        alt.Chart(data)
+        .mark_point(shape="circle", filled=True, size=size, opacity=opacity, stroke="white", strokeWidth=0.6, clip=True)
+        .encode(x="x:Q", y="y:Q", color=color, tooltip=["set:N", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
+    )
+
+
+def xy_lines(
+    lines: Mapping[str, tuple],
+    *,
+    points: Mapping[str, tuple] | None = None,
+    x_title="x",
+    y_title="y",
+    log_x=False,
+    log_y=False,
+    dashed=(),
+    title=None,
+    width=WIDTH,
+    height=240,
+    colors=PATH_COLORS,
+):
+    """Named curves ``lines[name] = (x, y)`` and measured ``points[name] = (x, y)`` on one pair of axes.
+
+    For relations rather than time series, e.g. the variance of a mini-batch
+    gradient against the batch size on log-log axes, or the loss against the
+    number of samples processed. Names in ``dashed`` draw dashed; on a log axis
+    values <= 0 are left out.
+
+    >>> chart = xy_lines({"1/B": ([1, 2, 4], [1, 0.5, 0.25])}, points={"measured": ([1, 2], [1.1, 0.4])}, log_x=True, log_y=True)
+    >>> type(chart).__name__
+    'LayerChart'
+    """
+    points = points or {}
+
+    def frame(named):
+        frames = [
+            pd.DataFrame({"series": name, "x": np.asarray(x, dtype=np.float64), "y": np.asarray(y, dtype=np.float64)})
+            for name, (x, y) in named.items()
+        ]
+        data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"series": [], "x": [], "y": []})
+        keep = np.isfinite(data.x) & np.isfinite(data.y)
+        if log_x:
+            keep &= data.x > 0
+        if log_y:
+            keep &= data.y > 0
+        return data[keep]
+
+    names = list(lines) + [n for n in points if n not in lines]
+    color = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=names, range=list(colors[: max(1, len(names))])),
+        title=None,
+        legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300),
+    )
+    x = alt.X("x:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False))
+    y = alt.Y("y:Q", title=y_title + (" (log scale)" if log_y else ""), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False))
+    tooltip = ["series:N", alt.Tooltip("x:Q", title=x_title, format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]
+    dash = alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=names, range=[[6, 4] if n in dashed else [1, 0] for n in names]),
+        legend=None,
+    )
+    layers = [
+        alt.Chart(frame(lines)).mark_line(strokeWidth=2, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, order="x:Q", tooltip=tooltip)
+    ]
+    if points:
+        layers.append(
+            alt.Chart(frame(points)).mark_point(filled=True, size=60, opacity=0.9, clip=True).encode(x=x, y=y, color=color, tooltip=tooltip)
+        )
+    props = {"width": width, "height": height}
+    if title:
+        props["title"] = title
+    return alt.layer(*layers).properties(**props)
+
+
+def labelled_points(named_points: Mapping[str, np.ndarray], *, shapes=None, colors=None, labels=None, size=150, title=None):
+    """A few special points in the weight plane, one shape and colour per name, each optionally labelled.
+
+    E.g. the snapshots of stochastic weight averaging and their average, or the
+    minima of a train and a test loss. ``named_points`` maps a legend name to
+    points of shape ``(k, 2)``; ``shapes`` and ``colors`` map names to Vega
+    shapes and colours; ``labels[name]`` is a list of ``k`` short texts drawn
+    beside the points. Non-finite points are left out.
+
+    >>> chart = labelled_points({"snapshot": np.ones((2, 2)), "average": np.zeros(2)}, labels={"snapshot": ["1", "2"]})
+    >>> type(chart).__name__
+    'LayerChart'
+    """
+    frames = []
+    for name, pts in named_points.items():
+        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
+        text = list((labels or {}).get(name, [""] * len(pts)))
+        frames.append(pd.DataFrame({"kind": name, "x": pts[:, 0], "y": pts[:, 1], "label": text}))
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"kind": [], "x": [], "y": [], "label": []})
+    data = data[np.isfinite(data.x) & np.isfinite(data.y)]
+    names = list(named_points)
+    default_shapes = ("circle", "diamond", "square", "triangle-up", "cross", "triangle-down")
+    shape_range = [(shapes or {}).get(n, default_shapes[i % len(default_shapes)]) for i, n in enumerate(names)]
+    color_range = [(colors or {}).get(n, PATH_COLORS[i % len(PATH_COLORS)]) for i, n in enumerate(names)]
+    legend = alt.Legend(orient="bottom", title=title)
+    points = (
+        alt.Chart(data)
+        .mark_point(size=size, filled=True, opacity=0.95, stroke="white", strokeWidth=1.2, clip=True)
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            shape=alt.Shape("kind:N", scale=alt.Scale(domain=names, range=shape_range), legend=legend),
+            color=alt.Color("kind:N", scale=alt.Scale(domain=names, range=color_range), legend=legend),
+            tooltip=["kind:N", "label:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
+        )
+    )
+    text = (
+        alt.Chart(data[data.label != ""])
+        .mark_text(align="left", dx=7, dy=-7, fontSize=12, fontWeight="bold", clip=True)
+        .encode(x="x:Q", y="y:Q", text="label:N", color=alt.Color("kind:N", scale=alt.Scale(domain=names, range=color_range), legend=None))
+    )
+    return alt.layer(points, text)
+
+
+def grouped(table: Mapping[str, Mapping[str, float]], field, *, mark="bar", percent=False, title=None, x_title=None,
+            width=WIDTH, height=220, colors=PATH_COLORS):
+    """Values by category (x) and series (colour): grouped bars, or dots for values far from zero.
+
+    ``table[category][series]`` is one value, e.g. the share of runs that ended
+    in each minimum for each batch size, or the train and test loss of each
+    snapshot. ``mark="bar"`` draws bars from zero side by side; ``mark="point"``
+    draws dots on an axis fitted to the values (losses). ``percent`` formats
+    the axis as 0-100 %.
+
+    >>> chart = grouped({"flat": {"batch 1": 0.9, "batch 32": 0.7}, "sharp": {"batch 1": 0.1, "batch 32": 0.3}}, "share", percent=True)
+    >>> type(chart).__name__
+    'LayerChart'
+    """
+    rows = [(cat, series, float(v)) for cat, by_series in table.items() for series, v in by_series.items()]
+    data = pd.DataFrame(rows, columns=["category", "series", field])
+    data = data[np.isfinite(data[field])]
+    categories = list(table)
+    names = list(dict.fromkeys(s for by_series in table.values() for s in by_series))
+    color = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(colors[: max(1, len(names))])), title=None,
+                      legend=alt.Legend(orient="bottom"))
+    axis = alt.Axis(format="%") if percent else alt.Axis()
+    scale = alt.Scale(domain=[0, 1]) if percent else alt.Scale(zero=mark == "bar")
+    x = alt.X("category:N", sort=categories, title=x_title, axis=alt.Axis(labelAngle=0, labelLimit=160))
+    y = alt.Y(f"{field}:Q", title=title or field, scale=scale, axis=axis)
+    tooltip = ["category:N", "series:N", alt.Tooltip(f"{field}:Q", format=".1%" if percent else ".4g")]
+    base = alt.Chart(data).encode(x=x, y=y, color=color, tooltip=tooltip)
+    if mark == "bar":
+        layers = [base.mark_bar().encode(xOffset=alt.XOffset("series:N", sort=names))]
+        text = base.mark_text(dy=-6, fontSize=11).encode(
+            xOffset=alt.XOffset("series:N", sort=names),
+            text=alt.Text(f"{field}:Q", format=".0%" if percent else ".3g"),
+        )
+        layers.append(text)
+    else:
+        layers = [base.mark_point(filled=True, size=110, opacity=0.9).encode(xOffset=alt.XOffset("series:N", sort=names))]
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+def intervals(xs, lows, highs, labels, *, color="#d62728"):
+    """Vertical segments from ``lows[i]`` to ``highs[i]`` at ``xs[i]``, each with a text label.
+
+    E.g. the generalisation gap (test loss minus train loss) at each minimum,
+    drawn over a chart of both losses.
+
+    >>> type(intervals([0.0, 1.0], [0.0, 0.0], [1.0, 2.0], ["a", "b"])).__name__
+    'LayerChart'
+    """
+    data = pd.DataFrame({
+        "x": np.asarray(xs, dtype=np.float64),
+        "low": np.asarray(lows, dtype=np.float64),
+        "high": np.asarray(highs, dtype=np.float64),
+        "label": list(labels),
+    })
+    data["top"] = np.maximum(data.low, data.high)
+    rule = alt.Chart(data).mark_rule(color=color, strokeWidth=3).encode(x="x:Q", y="low:Q", y2="high:Q")
+    ends = alt.Chart(data).mark_tick(color=color, thickness=2, size=12, orient="horizontal").encode(x="x:Q", y="low:Q")
+    tops = alt.Chart(data).mark_tick(color=color, thickness=2, size=12, orient="horizontal").encode(x="x:Q", y="high:Q")
+    text = alt.Chart(data).mark_text(align="left", dx=8, dy=-4, fontSize=12, fontWeight="bold", color=color).encode(
+        x="x:Q", y="top:Q", text="label:N"
+    )
+    return alt.layer(rule, ends, tops, text)
+
+
+def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=None, title=None, log=None,
+                   width=WIDTH, height=220, color=PATH_COLORS[0]):
+    """Loss against step with its best-so-far, as a reduce-on-plateau or early-stopping rule sees it.
+
+    ``windows`` are ``(first, last)`` step pairs shaded in the background (the
+    updates without improvement that made a rule act); ``reductions`` are the
+    steps after which the lr was cut (dashed rules, "η×ρ"); ``stop`` is the step
+    the run stopped at (a solid rule); ``best_step`` is marked with a point.
+
+    >>> chart = stopping_curve([4.0, 2.0, 2.5, 2.2], windows=[(1, 3)], stop=3, best_step=1)
+    >>> type(chart).__name__
+    'LayerChart'
+    """
+    losses = np.asarray(losses, dtype=np.float64)
+    steps = np.arange(len(losses))
+    best = np.fmin.accumulate(losses)
+    data = pd.DataFrame({"step": steps, "loss": losses, "best": best})
+    data = data[np.isfinite(data.loss)]
+    if log is None:
+        vals = data.loss.to_numpy()
+        log = bool(len(vals)) and vals.min() > 0 and vals.max() / vals.min() > 100
+    y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log else ""), scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
+    x = alt.X("step:Q", title="step", scale=alt.Scale(domain=[0, max(1, len(losses) - 1)], nice=False))
+    series = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=["loss", "best so far"], range=[color, "#222222"]),
+        title=None,
+        legend=alt.Legend(orient="bottom"),
+    )
+    long = data.melt(id_vars="step", value_vars=["loss", "best"], var_name="series", value_name="value")
+    long["series"] = long.series.replace({"best": "best so far"})
+    lines = (
+        alt.Chart(long.rename(columns={"value": "loss"}))
+        .mark_line(clip=True)
+        .encode(
+            x=x,
+            y=y,
+            color=series,
+            strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["loss", "best so far"], range=[[1, 0], [5, 3]]), legend=None),
+            strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=["loss", "best so far"], range=[1.6, 1.4]), legend=None),
+            tooltip=["series:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
+        )
+    )
+    layers = [band(a, b) for a, b in windows] + [lines]
+    if len(reductions):
+        layers.append(vertical_rules(reductions, color="#1a7a3a", label="η×ρ"))
+    if stop is not None:
+        layers.append(vertical_rules([stop], color="#b2182b", dash=(1, 0), label="stop"))
+    if best_step is not None and 0 <= best_step < len(losses) and np.isfinite(losses[best_step]):
+        point = pd.DataFrame({"step": [best_step], "loss": [losses[best_step]], "label": ["best"]})
+        layers.append(alt.Chart(point).mark_point(shape="diamond", size=90, filled=True, color="#222222").encode(
+            x=x, y=y, tooltip=["label:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")]))
+    props = {"width": width, "height": height}
+    if title:
+        props["title"] = title
+    return alt.layer(*layers).properties(**props)

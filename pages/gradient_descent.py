@@ -53,10 +53,10 @@ def plane_chart(surface_name, lr, x0, y0, steps, at):
 @st.cache_data(max_entries=64, show_spinner=False)
 def curves_chart(surface_name, lr, x0, y0, steps, at):
     traj = run(surface_name, lr, x0, y0, steps)
-    loss = charts.loss_curve({"loss": traj.losses}, height=200) + charts.vertical_rules([at])
+    loss = charts.loss_curve({"loss": traj.losses}, width=360, height=200) + charts.vertical_rules([at])
     lengths = np.linalg.norm(np.diff(traj.points, axis=0), axis=-1)
-    step = charts.curves({"step length": lengths}, "step_length", title="step length ‖w_{t+1} − w_t‖", x_title="update", height=200, colors=("#1f77b4",))
-    return (loss & step)
+    step = charts.curves({"step length": lengths}, "step_length", title="step length ‖w_{t+1} − w_t‖", x_title="update", width=360, height=200, colors=("#1f77b4",))
+    return loss | step
 
 
 def apply_preset(name):
