@@ -434,6 +434,27 @@ def _sum_pairs(pairs):
     return tuple(sum(parts) for parts in zip(*pairs))
 
 
+# A weak bowl 0.05 |w|^2 keeps a landscape of wells bounded; module-level functions bound
+# with functools.partial keep such surfaces picklable (st.cache_data pickles them).
+
+
+def _bowl_wells_loss(wells, x, y):
+    return 0.05 * (x * x + y * y) + sum(_well_loss(x, y, *p) for p in wells)
+
+
+def _bowl_wells_grad(wells, x, y):
+    return _sum_pairs([(0.1 * x, 0.1 * y)] + [_well_grad(x, y, *p) for p in wells])
+
+
+def _bowl_wells_hessian(wells, x, y):
+    return _sum_pairs([(0.1, 0.0, 0.1)] + [_well_hessian(x, y, *p) for p in wells])
+
+
+def _bowl_with_wells(wells):
+    """loss, grad and Hessian functions of 0.05 |w|^2 plus the given Gaussian wells."""
+    return tuple(functools.partial(fn, wells) for fn in (_bowl_wells_loss, _bowl_wells_grad, _bowl_wells_hessian))
+
+
 # --- plateau: 1 - exp(-|w|^2 / 2); beyond |w| ~ 4 the gradient is below 1e-3 of its peak ----------
 
 
@@ -468,20 +489,8 @@ _PLATEAU = Surface(
 _LG_WELLS = ((1.0, -1.5, 1.2, 1.0), (2.0, 1.5, -1.0, 1.0))
 
 
-def _local_global_loss(x, y):
-    return 0.05 * (x * x + y * y) + sum(_well_loss(x, y, *p) for p in _LG_WELLS)
-
-
-def _local_global_grad(x, y):
-    return _sum_pairs([(0.1 * x, 0.1 * y)] + [_well_grad(x, y, *p) for p in _LG_WELLS])
-
-
-def _local_global_hessian(x, y):
-    return _sum_pairs([(0.1, 0.0, 0.1)] + [_well_hessian(x, y, *p) for p in _LG_WELLS])
-
-
 _LOCAL_GLOBAL = Surface(
-    "local_global", _local_global_loss, _local_global_grad, _local_global_hessian,
+    "local_global", *_bowl_with_wells(_LG_WELLS),
     title="Local vs global minimum",
     formula=r"L(w) = 0.05\,\lVert w\rVert^2 - e^{-\lVert w - a\rVert^2/2} "
     r"- 2\,e^{-\lVert w - b\rVert^2/2},\quad a = (-1.5, 1.2),\ b = (1.5, -1)",
@@ -697,20 +706,8 @@ _MONKEY_SADDLE = Surface(
 _FS_WELLS = ((1.0, -1.5, 0.5, 1.0), (1.0, 1.5, -0.5, 0.25))
 
 
-def _flat_sharp_loss(x, y):
-    return 0.05 * (x * x + y * y) + sum(_well_loss(x, y, *p) for p in _FS_WELLS)
-
-
-def _flat_sharp_grad(x, y):
-    return _sum_pairs([(0.1 * x, 0.1 * y)] + [_well_grad(x, y, *p) for p in _FS_WELLS])
-
-
-def _flat_sharp_hessian(x, y):
-    return _sum_pairs([(0.1, 0.0, 0.1)] + [_well_hessian(x, y, *p) for p in _FS_WELLS])
-
-
 _FLAT_SHARP = Surface(
-    "flat_sharp", _flat_sharp_loss, _flat_sharp_grad, _flat_sharp_hessian,
+    "flat_sharp", *_bowl_with_wells(_FS_WELLS),
     title="Flat vs sharp minima",
     formula=r"L(w) = 0.05\,\lVert w\rVert^2 - e^{-\lVert w - a\rVert^2/2} "
     r"- e^{-\lVert w - b\rVert^2/(2\cdot 0.25^2)},\quad a = (-1.5, 0.5),\ b = (1.5, -0.5)",
