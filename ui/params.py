@@ -80,35 +80,27 @@ class Params:
         self._publish(name, result)
         return result
 
-    def selectbox(self, name, label, options, value=None, format_func=str, **kwargs):
-        """A select box over string options."""
+    def _choice(self, widget, name, label, options, value, format_func, **kwargs):
+        """A widget that picks one of a fixed list of string options."""
         options = list(options)
-        default = options[0] if value is None else value
 
         def parse(raw):
             if raw not in options:
                 raise ValueError(raw)
             return raw
 
-        self._seed(name, default, parse)
-        result = st.selectbox(label, options, key=self.key(name), format_func=format_func, **kwargs)
+        self._seed(name, options[0] if value is None else value, parse)
+        result = widget(label, options, key=self.key(name), format_func=format_func, **kwargs)
         self._publish(name, result)
         return result
+
+    def selectbox(self, name, label, options, value=None, format_func=str, **kwargs):
+        """A select box over string options."""
+        return self._choice(st.selectbox, name, label, options, value, format_func, **kwargs)
 
     def radio(self, name, label, options, value=None, format_func=str, **kwargs):
         """Radio buttons over string options."""
-        options = list(options)
-        default = options[0] if value is None else value
-
-        def parse(raw):
-            if raw not in options:
-                raise ValueError(raw)
-            return raw
-
-        self._seed(name, default, parse)
-        result = st.radio(label, options, key=self.key(name), format_func=format_func, **kwargs)
-        self._publish(name, result)
-        return result
+        return self._choice(st.radio, name, label, options, value, format_func, **kwargs)
 
     def toggle(self, name, label, value=False, **kwargs):
         """An on/off toggle."""
