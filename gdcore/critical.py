@@ -21,53 +21,77 @@ KINDS = ("minimum", "maximum", "saddle", "degenerate")
 def classify(surface, w, *, tol=1e-8):
     r"""The kind of the critical point ``w``, from the eigenvalues of the Hessian there.
 
-    With :math:`\lambda_1 \le \lambda_2` the eigenvalues of :math:`\nabla^2 L(w)`:
+    With :math:`\lambda_1 \le \lambda_2` the eigenvalues of the Hessian
+    :math:`H = \nabla^2 L(w)` (the curvatures along its two principal directions):
 
     .. math::
 
-        \text{minimum} \iff \lambda_1 > 0, \quad
-        \text{maximum} \iff \lambda_2 < 0, \quad
+        \text{minimum} \iff \lambda_1 > 0, \qquad
+        \text{maximum} \iff \lambda_2 < 0, \qquad
         \text{saddle} \iff \lambda_1 < 0 < \lambda_2,
 
-    and "degenerate" when an eigenvalue is zero (:math:`|\lambda| \le` ``tol``
-    times the larger :math:`|\lambda|`, or ``tol`` when both vanish): the
-    second-order test cannot decide, as at the monkey saddle. The test assumes
-    :math:`\nabla L(w) = 0`; away from a critical point it only describes the
-    curvature.
+    and "degenerate" when an eigenvalue counts as zero,
+
+    .. math::
+
+        |\lambda_i| \le \tau \max\bigl(1, |\lambda_1|, |\lambda_2|\bigr),
+
+    where the second-order test cannot decide (the monkey saddle's Hessian is
+    the zero matrix). :math:`\tau` is ``tol``: relative to the larger curvature,
+    absolute below 1, so rounding noise in a zero Hessian is still zero. A
+    Hessian that is not finite (an overflowing point) is "degenerate" too.
+
+    The test assumes :math:`\nabla L(w) = 0`; away from a critical point the
+    answer only describes how the surface curves there.
 
     Parameters
     ----------
     surface : Surface
-        Anything with ``hessian(w)``.
+        :math:`L`: anything with ``hessian(w)`` returning shape ``(..., 2, 2)``.
     w : array_like, shape (2,) or (..., 2)
-        The point(s).
+        The point(s) to classify; leading axes broadcast.
     tol : float
-        Relative size below which an eigenvalue counts as zero.
+        :math:`\tau \ge 0`, the size below which an eigenvalue counts as zero.
 
     Returns
     -------
-    str, or ndarray of str with the leading shape of ``w``.
+    str, or ndarray of str with shape ``w.shape[:-1]``
+        One of ``"minimum"``, ``"maximum"``, ``"saddle"``, ``"degenerate"``.
 
     Examples
     --------
+    The saddle surface :math:`\tfrac12 x^2 + \tfrac14 y^4 - \tfrac12 y^2` has
+    :math:`H = \mathrm{diag}(1, 3y^2 - 1)`: curving up along :math:`x` and down
+    along :math:`y` at the origin, up both ways at :math:`(0, \pm 1)`:
+
     >>> import gdcore as gd
+    >>> saddle = gd.surfaces.get("saddle")
+    >>> classify(saddle, [[0.0, 0.0], [0.0, 1.0]]).tolist()
+    ['saddle', 'minimum']
     >>> s = gd.surfaces.get("himmelblau")
     >>> classify(s, s.minima[0]), classify(s, s.saddles[0]), classify(s, s.maxima[0])
     ('minimum', 'saddle', 'maximum')
     >>> classify(gd.surfaces.get("monkey_saddle"), (0.0, 0.0))
     'degenerate'
 
-    Source: the second-derivative test (e.g. Nocedal & Wright, *Numerical
-    Optimization*, Thm. 2.3-2.4).
+    Source: the second-derivative test (Nocedal & Wright, *Numerical
+    Optimization*, 2nd ed., 2006, Theorems 2.3 and 2.4). The tolerance rule is
+    ours; frameworks have no classifier to follow.
     """
-    w = check_points(w, "w", "classify")
-    tol = check_real(tol, "tol", "classify", low=0)
+    owner = "classify"
+    if not callable(getattr(surface, "hessian", None)):
+        fail("surface", owner, "an object with a hessian(w) method", surface)
+    w = check_points(w, "w", owner)
+    tol = check_real(tol, "tol", owner, low=0)
     with np.errstate(all="ignore"):
-        eig = np.linalg.eigvalsh(np.asarray(surface.hessian(w), dtype=np.float64))
+        hessian = np.asarray(surface.hessian(w), dtype=np.float64)
+        finite = np.all(np.isfinite(hessian), axis=(-2, -1))
+        # eigvalsh returns garbage, not NaN, for a NaN matrix: give it zeros and call it degenerate.
+        eig = np.linalg.eigvalsh(np.where(finite[..., None, None], hessian, 0.0))
     lo, hi = eig[..., 0], eig[..., 1]
     zero = tol * np.maximum(np.maximum(np.abs(lo), np.abs(hi)), 1.0)
     kind = np.select(
-        [(np.abs(lo) <= zero) | (np.abs(hi) <= zero), lo > 0, hi < 0],
+        [~finite | (np.abs(lo) <= zero) | (np.abs(hi) <= zero), lo > 0, hi < 0],
         ["degenerate", "minimum", "maximum"],
         default="saddle",
     )
@@ -76,17 +100,22 @@ def classify(surface, w, *, tol=1e-8):
 
 @dataclass(frozen=True, eq=False)
 class Basins:
-    """Where gradient descent goes from every cell of a grid of starts.
+    r"""Where gradient descent goes from every cell of a grid of starts; made by :func:`basins`.
+
+    The basin of attraction of a minimum :math:`m_k` is the set of starts
+    from which the optimizer ends at :math:`m_k`; ``labels`` draws it cell by cell.
 
     Attributes
     ----------
     xs, ys : ndarray, shape (res,)
-        The grid axes; start ``(xs[j], ys[i])`` is cell ``[i, j]``.
+        The grid axes; start ``(xs[j], ys[i])`` is cell ``[i, j]`` (rows follow
+        :math:`w_2`, as an image of the plane).
     ends : ndarray, shape (res, res, 2)
-        The last point of each run.
+        The last point of each run (a diverged run: its last finite point).
     labels : ndarray of int, shape (res, res)
-        Index into ``minima`` of the minimum each run reached, -1 for none
-        (stopped elsewhere, e.g. at a saddle, on a plateau, or diverged).
+        Index into ``minima`` of the minimum each run reached and settled in,
+        -1 for none (it keeps bouncing around a minimum it cannot settle in,
+        stopped at a saddle or on a plateau, is still on its way, or diverged).
     status : ndarray of str, shape (res, res)
         Each run's status, as in :class:`~gdcore.descent.Trajectory`.
     minima : ndarray, shape (k, 2)
@@ -107,7 +136,17 @@ class Basins:
     radius: float
 
     def shares(self):
-        """Fraction of starts that reach each minimum (index k) and none (last entry)."""
+        r"""The fraction of starts that reach each minimum, then of those that reach none.
+
+        Returns an array of length ``k + 1``: entry :math:`k` is
+        :math:`\#\{\text{label} = k\} / \text{res}^2`, the last entry is the
+        share labelled -1; the entries sum to 1.
+
+        >>> import gdcore as gd
+        >>> b = basins(gd.surfaces.get("saddle"), gd.SGD(lr=0.1), resolution=4, steps=200)
+        >>> b.shares().tolist()  # half the grid lies above the ridge y = 0, half below
+        [0.5, 0.5, 0.0]
+        """
         counts = np.bincount(self.labels.ravel() + 1, minlength=len(self.minima) + 1)
         return np.r_[counts[1:], counts[0]] / self.labels.size
 
@@ -116,66 +155,87 @@ def basins(surface, optimizer, resolution=60, steps=500, *, bounds=None, radius=
     r"""Run ``optimizer`` from a ``resolution`` x ``resolution`` grid of starts; label each by its minimum.
 
     All starts run as ONE vectorised :func:`~gdcore.descent.descend` (a batch
-    of ``resolution**2`` starts, keeping only where each ends). A run reaches
-    minimum :math:`m_k` when it ends within ``radius`` of it:
+    of ``resolution**2`` starts, keeping only the last two points of each run).
+    The run from :math:`w_0` reaches minimum :math:`m_k` when it ends within
+    :math:`r` of it and has settled there:
 
     .. math::
 
-        \text{label}(w_0) = \arg\min_k \lVert w_T - m_k \rVert
-        \quad\text{if}\quad \min_k \lVert w_T - m_k \rVert \le r, \qquad -1 \text{ otherwise.}
+        \text{label}(w_0) = k \quad\text{if}\quad
+        \lVert w_T - m_k \rVert = \min_j \lVert w_T - m_j \rVert \le r
+        \quad\text{and}\quad \lVert w_T - w_{T-1} \rVert \le r / 10,
+        \qquad -1 \text{ otherwise.}
+
+    The second condition leaves out a run that keeps bouncing around
+    :math:`m_k`, as gradient descent does when its step size is above
+    :math:`2/\lambda_{\max}` there; a run stopped by ``tol`` counts as settled,
+    and a run that diverged reaches none.
 
     Parameters
     ----------
     surface : Surface
-        With ``loss``, ``grad``, ``bounds`` and ``minima`` (global first).
+        :math:`L`, with ``loss``, ``grad``, ``bounds`` and ``minima`` (global first).
     optimizer : SGD, Adam, ...
-        The optimizer every start uses.
+        The optimizer every start uses (its ``lr`` is the step size).
     resolution : int
-        Starts per axis (2 to 400).
+        Starts per axis, 2 to 400.
     steps : int
-        Updates per run.
+        :math:`T \ge 1`, the updates per run.
     bounds : ((xmin, xmax), (ymin, ymax)), optional
         The grid's window; default ``surface.bounds``.
     radius : float, optional
-        :math:`r`; default 2% of the window's diagonal.
+        :math:`r > 0`; default 2% of the window's diagonal.
     tol : float, optional
-        Passed to descend: a run stops once its gradient norm is below ``tol``.
+        Passed to :func:`~gdcore.descent.descend`: a run stops (``"converged"``)
+        once its gradient norm is below ``tol``.
+
+    Returns
+    -------
+    Basins
 
     Examples
     --------
-    Himmelblau's four minima split the plane into four basins:
+    Himmelblau's four minima, all at loss 0, split the plane into four basins
+    of about equal size:
 
     >>> import gdcore as gd
     >>> b = basins(gd.surfaces.get("himmelblau"), gd.SGD(lr=0.01), resolution=20, steps=300)
     >>> sorted(set(b.labels.ravel().tolist()))
     [0, 1, 2, 3]
+    >>> b.shares().round(2).tolist()
+    [0.26, 0.26, 0.24, 0.24, 0.0]
+
+    Convention: the grid includes the window's edges (``np.linspace``); a run
+    counts by where it ends after ``steps`` updates, so a slow run that has
+    not arrived yet reaches none.
     """
     owner = "basins"
+    for attr in ("loss", "grad"):
+        if not callable(getattr(surface, attr, None)):
+            fail("surface", owner, "a surface with loss(w), grad(w), bounds and minima", surface)
+    if getattr(surface, "minima", None) is None:
+        fail("surface", owner, "a surface with loss(w), grad(w), bounds and minima", surface)
     resolution = check_int(resolution, "resolution", owner, low=2, high=400)
     steps = check_int(steps, "steps", owner, low=1)
-    bounds = surface.bounds if bounds is None else bounds
-    try:
-        (x0, x1), (y0, y1) = [(float(a), float(b)) for a, b in bounds]
-    except (TypeError, ValueError):
-        fail("bounds", owner, "((xmin, xmax), (ymin, ymax)) with xmin < xmax and ymin < ymax", bounds)
-    if not (x0 < x1 and y0 < y1):
-        fail("bounds", owner, "((xmin, xmax), (ymin, ymax)) with xmin < xmax and ymin < ymax", bounds)
-    diagonal = float(np.hypot(x1 - x0, y1 - y0))
+    tol = check_real(tol, "tol", owner, low=0, allow_none=True)
+    (x0, x1), (y0, y1) = _window(surface.bounds if bounds is None else bounds, owner)
     radius = check_real(radius, "radius", owner, low=0, closed="neither", allow_none=True)
-    radius = 0.02 * diagonal if radius is None else radius
+    radius = 0.02 * float(np.hypot(x1 - x0, y1 - y0)) if radius is None else radius
     minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
 
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     starts = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-    traj = descend(surface, optimizer, starts, steps, tol=tol, record_every=steps)
+    # record_every = steps - 1 keeps the start and the last two points: enough to see a run still bouncing.
+    traj = descend(surface, optimizer, starts, steps, tol=tol, record_every=max(1, steps - 1))
     ends = traj.final
+    last_step = np.linalg.norm(ends - traj.points[-2], axis=-1)
+    settled = (last_step <= radius / 10) | (traj.status == "converged")
+    labels = np.full(len(ends), -1)
     if len(minima):
         distance = np.linalg.norm(ends[:, None, :] - minima[None, :, :], axis=-1)
         nearest = np.argmin(distance, axis=1)
-        labels = np.where(distance[np.arange(len(ends)), nearest] <= radius, nearest, -1)
-    else:
-        labels = np.full(len(ends), -1)
-    labels = np.where(traj.status == "diverged", -1, labels)
+        reached = (distance[np.arange(len(ends)), nearest] <= radius) & settled & (traj.status != "diverged")
+        labels = np.where(reached, nearest, -1)
     shape = (resolution, resolution)
     return Basins(
         xs=xs,
@@ -184,6 +244,18 @@ def basins(surface, optimizer, resolution=60, steps=500, *, bounds=None, radius=
         labels=labels.reshape(shape),
         status=np.asarray(traj.status).reshape(shape),
         minima=minima,
-        minimum_losses=np.asarray(surface.loss(minima), dtype=np.float64) if len(minima) else np.empty(0),
+        minimum_losses=np.asarray(surface.loss(minima), dtype=np.float64).reshape(-1),
         radius=radius,
     )
+
+
+def _window(bounds, owner):
+    """``bounds`` as ((x0, x1), (y0, y1)) of finite floats with x0 < x1 and y0 < y1, or fail."""
+    expected = "((xmin, xmax), (ymin, ymax)) of finite floats with xmin < xmax and ymin < ymax"
+    try:
+        arr = np.asarray(bounds, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail("bounds", owner, expected, bounds)
+    if arr.shape != (2, 2) or not np.all(np.isfinite(arr)) or not np.all(arr[:, 0] < arr[:, 1]):
+        fail("bounds", owner, expected, bounds)
+    return tuple((float(a), float(b)) for a, b in arr)

@@ -26,4 +26,5 @@ for lesson in LESSONS:
     if lesson.section != section:
         section = lesson.section
         st.markdown(f"**{section}**")
-    st.page_link(lesson.file, label=f"{lesson.title}: {lesson.idea}", icon=lesson.icon)
+    st.page_link(lesson.file, label=lesson.title, icon=lesson.icon)
+    st.caption(lesson.idea)
