@@ -77,7 +77,7 @@ class Schedule:
         last = self._last_step()
         if last is not None and steps.size and steps.max() > last:
             fail("t", self.name, f"an int or array of ints in the range [0, {last}]", t)
-        lr = self._lr(steps.astype(np.int64))
+        lr = self._lr(steps.astype(np.int64, copy=False))
         return float(lr) if steps.ndim == 0 else lr
 
     def _validate(self, check, name, *args, **kwargs):
