@@ -3,6 +3,10 @@
 Each case starts from a fresh AppTest, so one widget's extreme is seen with the
 others at their defaults. A case passes when the run raises no exception and
 draws at least one chart.
+
+AppTest only sees a choice widget's displayed labels, and hands a label back
+through the widget's ``format_func``; so a page's ``format_func`` must map a
+label to itself (e.g. ``lambda k: TITLES.get(k, k)``).
 """
 
 from __future__ import annotations
@@ -60,8 +64,8 @@ def cases(at: AppTest):
 
 
 def _radio_value(widget, formatted):
-    index = widget.options.index(formatted)
-    return widget.index_to_value(index) if hasattr(widget, "index_to_value") else formatted
+    """The label itself: format_func maps it to itself (see the module docstring)."""
+    return formatted
 
 
 def exercise(page: str, query: dict | None = None) -> list[str]:
