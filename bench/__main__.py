@@ -5,9 +5,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_descent, bench_pages  # noqa: E402
+from bench import bench_basins, bench_descent, bench_minibatch, bench_pages, bench_schedules  # noqa: E402
+from bench import bench_weight_averaging  # noqa: E402
 
-SECTIONS = [bench_descent, bench_pages]
+SECTIONS = [bench_descent, bench_schedules, bench_basins, bench_minibatch, bench_weight_averaging, bench_pages]
 
 if __name__ == "__main__":
     for section in SECTIONS:

@@ -494,7 +494,7 @@ def xy_lines(
         "series:N",
         scale=alt.Scale(domain=names, range=list(colors[: max(1, len(names))])),
         title=None,
-        legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300),
+        legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300, symbolType="circle"),
     )
     x = alt.X("x:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False))
     y = alt.Y("y:Q", title=y_title + (" (log scale)" if log_y else ""), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False))
@@ -541,7 +541,7 @@ def labelled_points(named_points: Mapping[str, np.ndarray], *, shapes=None, colo
     default_shapes = ("circle", "diamond", "square", "triangle-up", "cross", "triangle-down")
     shape_range = [(shapes or {}).get(n, default_shapes[i % len(default_shapes)]) for i, n in enumerate(names)]
     color_range = [(colors or {}).get(n, PATH_COLORS[i % len(PATH_COLORS)]) for i, n in enumerate(names)]
-    legend = alt.Legend(orient="bottom", title=title)
+    legend = alt.Legend(orient="bottom", title=title, symbolSize=120, symbolStrokeWidth=0)
     points = (
         alt.Chart(data)
         .mark_point(size=size, filled=True, opacity=0.95, stroke="white", strokeWidth=1.2, clip=True)
@@ -562,14 +562,15 @@ def labelled_points(named_points: Mapping[str, np.ndarray], *, shapes=None, colo
 
 
 def grouped(table: Mapping[str, Mapping[str, float]], field, *, mark="bar", percent=False, title=None, x_title=None,
-            width=WIDTH, height=220, colors=PATH_COLORS):
+            reference: Mapping[str, float] | None = None, width=WIDTH, height=220, colors=PATH_COLORS):
     """Values by category (x) and series (colour): grouped bars, or dots for values far from zero.
 
     ``table[category][series]`` is one value, e.g. the share of runs that ended
     in each minimum for each batch size, or the train and test loss of each
     snapshot. ``mark="bar"`` draws bars from zero side by side; ``mark="point"``
     draws dots on an axis fitted to the values (losses). ``percent`` formats
-    the axis as 0-100 %.
+    the axis as 0-100 %. ``reference[series]`` draws a dashed horizontal line
+    in that series' colour, e.g. the loss of the average of the snapshots.
 
     >>> chart = grouped({"flat": {"batch 1": 0.9, "batch 32": 0.7}, "sharp": {"batch 1": 0.1, "batch 32": 0.3}}, "share", percent=True)
     >>> type(chart).__name__
@@ -597,6 +598,11 @@ def grouped(table: Mapping[str, Mapping[str, float]], field, *, mark="bar", perc
         layers.append(text)
     else:
         layers = [base.mark_point(filled=True, size=110, opacity=0.9).encode(xOffset=alt.XOffset("series:N", sort=names))]
+    if reference:
+        lines = pd.DataFrame({"series": list(reference), field: [float(v) for v in reference.values()]})
+        lines = lines[np.isfinite(lines[field])]
+        layers.insert(0, alt.Chart(lines).mark_rule(strokeDash=[5, 4], strokeWidth=1.5, opacity=0.8).encode(
+            y=alt.Y(f"{field}:Q"), color=color, tooltip=["series:N", alt.Tooltip(f"{field}:Q", format=".4g")]))
     return alt.layer(*layers).properties(width=width, height=height)
 
 
@@ -668,7 +674,8 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
             tooltip=["series:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
         )
     )
-    layers = [band(a, b) for a, b in windows] + [lines]
+    # Alternate the shade so that back-to-back windows stay apart.
+    layers = [band(a, b, opacity=0.16 if i % 2 else 0.32) for i, (a, b) in enumerate(windows)] + [lines]
     if len(reductions):
         layers.append(vertical_rules(reductions, color="#1a7a3a", label="η×ρ"))
     if stop is not None:
@@ -681,3 +688,17 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
     if title:
         props["title"] = title
     return alt.layer(*layers).properties(**props)
+
+
+def faint_path(points, *, color="#d62728", opacity=0.45, width=1.2):
+    """One path as a thin, see-through line (no markers), for a restless run drawn under points that matter.
+
+    >>> type(faint_path(np.zeros((3, 2)))).__name__
+    'Chart'
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    data = pd.DataFrame({"step": np.arange(len(pts)), "x": pts[:, 0], "y": pts[:, 1]})
+    data = data[np.isfinite(data.x) & np.isfinite(data.y)]
+    return alt.Chart(data).mark_line(color=color, opacity=opacity, strokeWidth=width, clip=True).encode(
+        x="x:Q", y="y:Q", order="step:Q"
+    )
