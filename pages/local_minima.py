@@ -223,8 +223,8 @@ st.markdown(
     "Less often than this picture suggests. A real network has millions of weights and an enormous number of "
     "minima, and most of the ones gradient descent finds lie close in loss to the very best one, like the "
     "shallow pits of Rastrigin's surface near its centre. What we care about is the network's answers, not the "
-    "last decimal of the loss: if a classifier gives the right class a probability of 0.75 at one minimum and "
-    "0.97 at another, it predicts the same class in both. A *good* local minimum does the job; the ones to "
+    "last decimal of the loss: if a classifier gives the right class a probability of 0.8 at one minimum and "
+    "0.99 at another, it predicts the same class in both. A *good* local minimum does the job; the ones to "
     "avoid are the few that sit far above the rest. The next pages show how randomness and the choice of "
     "step size help a run leave those."
 )
