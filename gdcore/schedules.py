@@ -496,12 +496,13 @@ class Cyclic(Schedule):
     def _lr(self, t):
         up = self.step_size_up
         down = up if self.step_size_down is None else self.step_size_down
-        cycle, p = np.divmod(t, up + down)
-        height = np.where(p <= up, p / up, (up + down - p) / down)
+        p = t % (up + down)
+        # Rising p/u is below 1 exactly where falling (u + d - p)/d is above it: the minimum is the triangle.
+        height = np.minimum(p / up, (up + down - p) / down)
         if self.mode == "triangular":
             scale = 1.0
         elif self.mode == "triangular2":
-            scale = 1.0 / np.power(2.0, cycle)
+            scale = 1.0 / np.power(2.0, t // (up + down))
         else:
             scale = np.power(self.gamma, t)
         return self.base_lr + (self.max_lr - self.base_lr) * height * scale
