@@ -42,6 +42,7 @@ _NAMES = {
     "classify": "critical",
     "basins": "critical",
     "Basins": "critical",
+    "critical_point": "critical",
     "swa": "weight_averaging",
     "SWAResult": "weight_averaging",
     "ParameterError": "_checks",

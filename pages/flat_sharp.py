@@ -31,10 +31,10 @@ def train():
 
 @st.cache_data(max_entries=1, show_spinner=False)
 def minima():
-    """The train loss's two minima, its loss and Hessian there: descent from the surface's minima until the gradient vanishes."""
+    """The train loss's two minima (Newton's method from the surface's minima), its loss and Hessian there."""
     obj = train()
-    traj = gd.descend(obj, gd.SGD(lr=0.05), obj.surface.minima + obj.offsets.mean(axis=0), 5000, tol=1e-10)
-    return traj.final, obj.loss(traj.final), obj.hessian(traj.final)
+    m = gd.critical.critical_point(obj, obj.surface.minima + obj.offsets.mean(axis=0))
+    return m, obj.loss(m), obj.hessian(m)
 
 
 def shift_direction():

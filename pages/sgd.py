@@ -56,9 +56,7 @@ def critical_points(key):
     """The full loss's critical points: Newton's method from the surface's own, moved by the mean offset."""
     obj = objective(key)
     surface = obj.surface
-    w = np.concatenate([surface.minima, surface.saddles]) + obj.offsets.mean(axis=0)
-    for _ in range(30):
-        w = w - np.linalg.solve(obj.hessian(w), obj.grad(w)[..., None])[..., 0]
+    w = gd.critical.critical_point(obj, np.concatenate([surface.minima, surface.saddles]) + obj.offsets.mean(axis=0))
     return w, list(gd.classify(obj, w)), obj.loss(w)
 
 

@@ -253,3 +253,36 @@ def test_the_first_noisy_step_adds_lr_times_a_seeded_gaussian():
 def test_bad_parameters_name_the_parameter(call, name):
     with pytest.raises(ParameterError, match=f"'{name}' parameter"):
         call()
+
+
+def test_critical_point_finds_the_published_points_from_nearby_guesses():
+    from gdcore.critical import critical_point
+
+    s = gd.surfaces.get("himmelblau")
+    published = np.array([[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126],
+                          [-0.270845, -0.923039]])
+    found = critical_point(s, published + 0.05)
+    np.testing.assert_allclose(found, published, atol=1e-6)
+    assert np.all(np.linalg.norm(s.grad(found), axis=-1) < 1e-12)
+
+
+def test_critical_point_of_a_sampled_loss_is_where_the_mean_gradient_vanishes():
+    from gdcore.critical import critical_point
+
+    surface = gd.surfaces.get("saddle")
+    obj = gd.objectives.Sampled(surface, n_samples=32, spread=0.3, seed=0)
+    guesses = np.concatenate([surface.minima, surface.saddles]) + obj.offsets.mean(axis=0)
+    found = critical_point(obj, guesses)
+    # The gradient of the mean loss, averaged by hand over the samples, vanishes there.
+    by_hand = np.mean([surface.grad(found - c) for c in obj.offsets], axis=0)
+    assert np.all(np.linalg.norm(by_hand, axis=-1) < 1e-12)
+    assert list(gd.classify(obj, found)) == ["minimum", "minimum", "saddle"]
+
+
+def test_critical_point_rejects_bad_parameters():
+    from gdcore.critical import critical_point
+
+    with pytest.raises(ParameterError, match="'steps' parameter of critical_point"):
+        critical_point(gd.surfaces.get("bowl"), (1.0, 1.0), steps=-1)
+    with pytest.raises(ParameterError, match="'guess' parameter of critical_point"):
+        critical_point(gd.surfaces.get("bowl"), (1.0, 1.0, 1.0))
