@@ -1,5 +1,7 @@
 """Draw a gdcore chart in Streamlit at the size it asks for."""
 
+import functools
+
 import altair as alt
 import streamlit as st
 
@@ -10,5 +12,13 @@ PAD = alt.AutoSizeParams(type="pad")
 
 
 def show(chart):
-    """``st.altair_chart`` at the chart's own size (plot area = its width x height)."""
-    st.altair_chart(chart.properties(autosize=PAD), width="content")
+    """``st.altair_chart`` at the chart's own size (plot area = its width x height).
+
+    Altair's check of the whole Vega-Lite schema is skipped here: it costs about
+    50 ms a chart on every rerun, most of a warm rerun. The tests validate every
+    chart each page draws instead (tests/app/harness.py).
+    """
+    chart = chart.properties(autosize=PAD)
+    # Altair keeps ordinary attributes as spec properties; this must shadow the method instead.
+    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
+    st.altair_chart(chart, width="content")

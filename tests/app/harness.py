@@ -11,8 +11,13 @@ label to itself (e.g. ``lambda k: TITLES.get(k, k)``).
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from pathlib import Path
 
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import load_schema
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,12 +31,42 @@ def fresh(page: str, query: dict | None = None) -> AppTest:
     return at.run()
 
 
+@functools.cache
+def _schema():
+    return load_schema()
+
+
+@functools.cache
+def _invalid(spec_text: str) -> str | None:
+    try:
+        validate_jsonschema(json.loads(spec_text), _schema())
+    except Exception as error:  # noqa: BLE001 - any schema error is reported as a problem
+        return str(error).splitlines()[0]
+    return None
+
+
+def chart_problems(at: AppTest) -> list[str]:
+    """Every chart's Vega-Lite spec must satisfy the schema (the app skips Altair's own check).
+
+    Specs that differ only in their dataset names are validated once.
+    """
+    found = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        spec.pop("datasets", None)
+        text = re.sub(r'"name": "[^"]*"', '"name": "data"', json.dumps(spec, sort_keys=True))
+        error = _invalid(text)
+        if error:
+            found.append(f"invalid chart spec: {error}")
+    return found
+
+
 def problems(at: AppTest) -> list[str]:
-    """What is wrong with a finished run: exceptions raised, or no chart drawn."""
+    """What is wrong with a finished run: exceptions raised, no chart drawn, or an invalid chart."""
     found = [f"exception: {e.message}" for e in at.exception]
     if not at.get("vega_lite_chart"):
         found.append("no chart drawn")
-    return found
+    return found + chart_problems(at)
 
 
 def _real(option: str):

@@ -1,0 +1,90 @@
+"""Chart builders: their geometry against closed forms, and every spec valid Vega-Lite."""
+
+import altair as alt
+import numpy as np
+import pytest
+
+import gdcore as gd
+from gdcore import charts
+
+SQUARE = ((-2.0, 2.0), (-2.0, 2.0))
+
+
+def valid(chart):
+    """The spec passes Altair's validation against the Vega-Lite schema (to_dict raises otherwise)."""
+    with alt.data_transformers.disable_max_rows():
+        return chart.to_dict(validate=True)
+
+
+def test_grid_evaluates_the_loss_on_the_axes():
+    xs, ys, z = charts.grid(lambda w: w[..., 0] + 10 * w[..., 1], ((0, 1), (0, 2)), resolution=3)
+    np.testing.assert_array_equal(xs, [0, 0.5, 1])
+    np.testing.assert_array_equal(ys, [0, 1, 2])
+    np.testing.assert_array_equal(z, np.add.outer(10 * ys, xs))
+
+
+def test_overflow_in_the_grid_is_nan_not_a_warning():
+    _, _, z = charts.grid(lambda w: np.exp(1000 * w[..., 0]), ((0, 1), (0, 1)), resolution=3)
+    assert np.isnan(z[:, -1]).all() and np.isfinite(z[:, 0]).all()
+
+
+@pytest.mark.parametrize("radius", [0.5, 1.0, 1.5])
+def test_contour_lines_of_a_paraboloid_are_circles(radius):
+    xs = ys = np.linspace(-2, 2, 81)
+    z = np.add.outer(ys**2, xs**2)
+    lines = charts.contour_lines(xs, ys, z, [radius**2])
+    np.testing.assert_allclose(np.hypot(lines.x, lines.y), radius, atol=2e-3)
+
+
+def test_contour_levels_spread_linearly_or_geometrically_above_the_floor():
+    z = np.linspace(1.0, 101.0, 11)
+    np.testing.assert_allclose(charts.contour_levels(z, levels=4), [21, 41, 61, 81])
+    log_levels = charts.contour_levels(z, levels=4, log=True) - 1.0
+    np.testing.assert_allclose(log_levels[1:] / log_levels[:-1], 10.0)
+
+
+def test_wide_ranges_get_the_compressed_colour_scale():
+    def wide(name):
+        s = gd.surfaces.get(name)
+        return charts._wide_range(charts.grid(s.loss, s.bounds)[2])
+
+    assert wide("rosenbrock")
+    assert not wide("bowl")
+
+
+def test_the_weight_plane_keeps_one_unit_the_same_length_on_both_axes():
+    assert charts.plane_size(((-2, 2), (-1, 3)), width=400) == (400, 400)
+    assert charts.plane_size(((-2, 2), (-1.1, 1.1)), width=400) == (400, 220)
+    width, height = charts.plane_size(((0, 1), (0, 4)), width=400, max_height=480)
+    assert height == 480 and width == 120
+
+
+def test_paths_are_ordered_lines_with_their_start_and_end():
+    path = np.array([[0.0, 0.0], [1.0, 0.5], [1.5, 1.5]])
+    spec = valid(charts.paths({"GD": path}, bounds=SQUARE))
+    line = spec["layer"][0]
+    assert line["encoding"]["order"]["field"] == "step"
+    values = spec["datasets"][line["data"]["name"]] if "datasets" in spec else None
+    assert values is not None and [(v["x"], v["y"]) for v in values] == [tuple(p) for p in path]
+
+
+def test_every_builder_gives_valid_vega_lite():
+    s = gd.surfaces.get("himmelblau")
+    traj = gd.descend(s, gd.SGD(lr=0.01), np.array([[0.0, 0.0], [-4.0, 4.0]]), 50)
+    b = gd.basins(s, gd.SGD(lr=0.01), resolution=10, steps=50)
+    built = [
+        charts.landscape(s, {"a": traj.points[:, 0], "b": traj.points[:, 1]}, title="t"),
+        charts.landscape(gd.surfaces.get("rosenbrock")) + charts.arrow((0, 0), (1, 1)),
+        charts.basin_map(b),
+        charts.loss_curve({"a": traj.losses[:, 0]}) | charts.lr_curve({"a": traj.lrs}),
+        charts.curves({"x": np.arange(5.0)}, "x", x_values={"x": np.arange(5.0)}) + charts.vertical_rules([1, 2], label="cut") + charts.band(0, 1),
+        charts.dots({"d": np.zeros((3, 2))}),
+        charts.xy_lines({"1/B": (np.arange(1.0, 5), 1 / np.arange(1.0, 5))}, points={"m": (np.arange(1.0, 5), np.ones(4))}, log_x=True, log_y=True, dashed=("1/B",)),
+        charts.labelled_points({"snapshot": np.ones((2, 2))}),
+        charts.grouped({"flat": {"B=1": 0.9, "B=32": 0.7}, "sharp": {"B=1": 0.1, "B=32": 0.3}}, "share", percent=True),
+        charts.intervals([0.0, 1.0], [0.0, 0.1], [0.2, 0.5], ["gap 0.2", "gap 0.4"]),
+        charts.stopping_curve(np.r_[3.0, 2.0, 2.5, 2.5, 2.5], windows=[(2, 4)], reductions=[3], stop=4, best_step=1),
+        charts.faint_path(traj.points[:, 0]),
+    ]
+    for chart in built:
+        assert valid(chart)
