@@ -39,9 +39,9 @@ def run_all(surface_name, lr_sgd, lr_adaptive, momentum, steps):
 def figure(surface_name, lr_sgd, lr_adaptive, momentum, steps):
     surface = gd.surfaces.get(surface_name)
     runs = run_all(surface_name, lr_sgd, lr_adaptive, momentum, steps)
-    plane = charts.landscape(surface, {name: traj.points for name, traj in runs.items()}, title="Four optimizers, one start")
-    losses = charts.loss_curve({name: traj.losses for name, traj in runs.items()}, width=380, height=260)
-    return plane | losses
+    plane = charts.landscape(surface, {name: traj.points for name, traj in runs.items()}, title="Four optimizers, one start", width=380)
+    losses = charts.loss_curve({name: traj.losses for name, traj in runs.items()}, width=380, height=220)
+    return plane, losses
 
 
 st.title("Beyond SGD: momentum, RMSprop, Adam")
@@ -72,7 +72,9 @@ with controls:
 
 runs = run_all(surface_name, lr_sgd, lr_adaptive, momentum, steps)
 with view:
-    show(figure(surface_name, lr_sgd, lr_adaptive, momentum, steps))
+    plane, losses = figure(surface_name, lr_sgd, lr_adaptive, momentum, steps)
+    show(plane)
+    show(losses)
     surface = gd.surfaces.get(surface_name)
     floor = float(surface.loss(surface.minima[0]))
     lines = []
@@ -81,7 +83,8 @@ with view:
             lines.append(f"- **{name}** diverged after {traj.steps_done} steps: its learning rate is too large here.")
         else:
             gap = float(traj.losses[-1]) - floor
-            lines.append(f"- **{name}** ends {gap:.2g} above the lowest loss, at ({traj.final[0]:.3f}, {traj.final[1]:.3f}).")
+            x, y = np.round(traj.final, 3) + 0.0  # + 0.0 turns -0.0 into 0.0
+            lines.append(f"- **{name}** ends {gap:.2g} above the lowest loss, at ({x:.3f}, {y:.3f}).")
     st.markdown("\n".join(lines))
     if surface_name == "ravine":
         bound = 2 / max(surface.eigenvalues)
