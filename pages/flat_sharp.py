@@ -9,7 +9,7 @@ import streamlit as st
 import gdcore as gd
 from gdcore import charts
 from ui.params import Params
-from ui.show import PAD
+from ui.show import show
 
 P = Params("fs")
 N_SAMPLES = 32
@@ -88,7 +88,7 @@ def slice_chart(shift):
     gaps = table["gap (test − train)"].to_numpy()
     marks = charts.intervals(slice_positions(), train_loss, table["test loss"].to_numpy(),
                              [f"gap {g:.3f}" for g in gaps], color="#444444")
-    return (curves + marks).properties(autosize=PAD)
+    return (curves + marks)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -101,7 +101,7 @@ def plane_chart(shift):
                              resolution=55)
     if shift > 0:
         chart = chart + charts.arrow(m[0] + 0.4 * u, shift * u, label=f"d = {shift:g}")
-    return chart.properties(autosize=PAD)
+    return chart
 
 
 def batch_name(batch_size):
@@ -148,7 +148,7 @@ def ends_map(lr, batch_size, where, color):
 @st.cache_data(max_entries=32, show_spinner=False)
 def ends_chart(lr, small, large, where):
     both = ends_map(lr, small, where, "#ff7f0e") | ends_map(lr, large, where, "#1f77b4")
-    return both.resolve_scale(color="independent", shape="independent").properties(autosize=PAD)
+    return both.resolve_scale(color="independent", shape="independent")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -156,7 +156,7 @@ def shares_chart(lr, small, large, where):
     rows = {batch_name(small): shares(lr, small, where), batch_name(large): shares(lr, large, where)}
     table = {kind: {name: float(v[k]) for name, v in rows.items()} for k, kind in enumerate(KINDS + ("neither",))}
     return charts.grouped(table, "share", percent=True, title="share of runs", colors=("#ff7f0e", "#1f77b4"),
-                          width=360).properties(autosize=PAD)
+                          width=360)
 
 
 st.title("Flat vs sharp minima")
@@ -179,11 +179,11 @@ st.subheader("A small shift hurts the sharp minimum most")
 shift = P.select_slider("shift", "How far the test loss is shifted: d", SHIFTS, value=0.2, format_func=lambda v: f"{v:g}")
 left, right = st.columns([1, 1.25], gap="large")
 with left:
-    st.altair_chart(plane_chart(shift), width="content")
+    show(plane_chart(shift))
     st.caption("The red line marks the cut drawn on the right; the arrow is the shift d that turns the train "
                "loss into the test loss.")
 with right:
-    st.altair_chart(slice_chart(shift), width="content")
+    show(slice_chart(shift))
 
 table = gap_table(shift)
 gap_flat, gap_sharp = table["gap (test − train)"]
@@ -230,9 +230,10 @@ with controls:
 small_shares, large_shares = shares(lr, small, where), shares(lr, large, where)
 sharp_small, sharp_large = small_shares[1], large_shares[1]
 small_name, large_name = batch_name(small), batch_name(large)
-view.altair_chart(shares_chart(lr, small, large, where), width="content")
+with view:
+    show(shares_chart(lr, small, large, where))
 outcome = view.empty()
-st.altair_chart(ends_chart(lr, small, large, where), width="content")
+show(ends_chart(lr, small, large, where))
 with outcome.container():
     if sharp_large < 0.02:
         st.warning(

@@ -7,7 +7,7 @@ import streamlit as st
 import gdcore as gd
 from gdcore import charts
 from ui.params import Params
-from ui.show import PAD
+from ui.show import show
 
 P = Params("swa")
 N_SAMPLES = 64
@@ -60,7 +60,7 @@ def plane_chart(lr_max, cycles, cycle_length, batch_size, seed):
     chart = charts.landscape(train(), bounds=window(res), critical={}, title="The run on the train loss",
                              width=440, height=440)
     chart = chart + charts.faint_path(res.trajectory.points) + marks(res)
-    return chart.resolve_scale(color="independent", shape="independent").properties(autosize=PAD)
+    return chart.resolve_scale(color="independent", shape="independent")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -71,7 +71,7 @@ def curves_chart(lr_max, cycles, cycle_length, batch_size, seed):
     lr = charts.lr_curve({"learning rate": traj.lrs}, height=150, width=520, colors=("#555555",)) + rules
     loss = charts.loss_curve({"train loss": traj.losses}, x_title="step", height=170, width=520, log=True,
                              colors=("#1f77b4",)) + rules
-    return (lr & loss).properties(autosize=PAD)
+    return (lr & loss)
 
 
 def loss_table(res):
@@ -95,7 +95,7 @@ def losses_chart(lr_max, cycles, cycle_length, batch_size, seed):
     table["average"] = {"train loss": res.average_train_loss, "test loss": res.average_test_loss}
     average = {"train loss": res.average_train_loss, "test loss": res.average_test_loss}
     return charts.grouped(table, "loss", mark="point", title="loss", x_title="snapshot", reference=average,
-                          width=330, height=220, colors=("#1f77b4", "#d62728")).properties(autosize=PAD)
+                          width=330, height=220, colors=("#1f77b4", "#d62728"))
 
 
 st.title("Weight averaging")
@@ -134,7 +134,7 @@ with controls:
 
 res = run(lr_max, cycles, cycle_length, batch_size, seed)
 with view:
-    st.altair_chart(plane_chart(lr_max, cycles, cycle_length, batch_size, seed), width="content")
+    show(plane_chart(lr_max, cycles, cycle_length, batch_size, seed))
     st.caption("The thin red line is every SGD step from the start; the orange points are the saved weights, "
                "numbered by cycle, and the purple diamond is their average.")
 
@@ -172,12 +172,12 @@ with controls:
                 "of it, so their middle is no better than they are."
             )
 
-st.altair_chart(curves_chart(lr_max, cycles, cycle_length, batch_size, seed), width="content")
+show(curves_chart(lr_max, cycles, cycle_length, batch_size, seed))
 st.caption("Orange lines: the end of each cycle, where the weights are saved.")
 
 left, right = st.columns([1, 1.3], gap="large")
 with left:
-    st.altair_chart(losses_chart(lr_max, cycles, cycle_length, batch_size, seed), width="content")
+    show(losses_chart(lr_max, cycles, cycle_length, batch_size, seed))
     st.caption("Each saved point's train and test loss; the dashed lines are the average's.")
 with right:
     table = loss_table(res)

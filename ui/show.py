@@ -18,7 +18,9 @@ def show(chart):
     50 ms a chart on every rerun, most of a warm rerun. The tests validate every
     chart each page draws instead (tests/app/harness.py).
     """
-    chart = chart.properties(autosize=PAD)
+    # In place, not .properties(): that deep-copies the whole chart. Cached charts come back
+    # from st.cache_data as fresh copies, so nothing shared is changed.
+    chart.autosize = PAD
     # Altair keeps ordinary attributes as spec properties; this must shadow the method instead.
     object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
     st.altair_chart(chart, width="content")
