@@ -44,7 +44,7 @@ def main():
         base = best_time(mine, repeats=7)
         t = best_time(ours, repeats=7)
         label = f"B={size:>4}: {UPDATES / t:>9,.0f} updates/s, {UPDATES * size / t:>12,.0f} samples/s"
-        report(f"descend mini-batch, {label}", t, base, target=3)
+        report(f"descend mini-batch, {label}", t, base, target=2)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def main():
     base = best_time(lambda: swa_by_hand(obj, (0.0, 0.0), 10, 100, 0.2, 0.02, 4, 0), repeats=5)
     t = best_time(lambda: gd.swa(obj, gd.SGD(), (0.0, 0.0), **args), repeats=5)
     # The per-update cost is descend and the objective's batch protocol (checks, chunking), not SWA itself.
-    report("swa: linear regression, 10 cycles x 100 updates, batch 4", t, base, target=3)
+    report("swa: linear regression, 10 cycles x 100 updates, batch 4", t, base, target=2)
 
     train = gd.objectives.Sampled(gd.surfaces.get("flat_sharp"), n_samples=32, spread=0.25, seed=0)
     starts = np.random.default_rng(0).uniform(-3, 3, size=(200, 2))

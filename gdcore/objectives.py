@@ -89,7 +89,8 @@ class _DataObjective:
 
     ``_losses(w, idx)`` and ``_grads(w, idx)`` take ``w`` of shape ``(P, 1, 2)``
     and ``idx`` of shape ``(k,)`` or ``(P, k)`` and return ``(P, k)`` and
-    ``(P, k, 2)``; ``_hessians`` returns ``(P, k, 2, 2)``.
+    ``(P, k, 2)``; ``_hessians`` returns ``(P, k, 2, 2)``. A subclass whose
+    mean gradient has a cheaper closed form overrides ``_mean_grad`` instead.
     """
 
     n_samples: int
@@ -100,7 +101,7 @@ class _DataObjective:
 
     def grad(self, w, batch=None):
         """Mean gradient over ``batch`` (all samples when None), shape ``w.shape``."""
-        return self._mean(self._grads, w, batch, (2,))
+        return self._mean(self._mean_grad, w, batch, (2,), averaged=True)
 
     def hessian(self, w):
         """Hessian of the full loss, shape ``w.shape[:-1] + (2, 2)``."""
@@ -137,18 +138,27 @@ class _DataObjective:
                  f"indices in [{low}, {high}]")
         return idx if idx.ndim == 1 else idx.reshape(-1, idx.shape[-1])
 
-    def _mean(self, per_sample, w, batch, tail):
+    def _mean_grad(self, w, idx):
+        return self._grads(w, idx).mean(axis=1)
+
+    def _mean(self, per_sample, w, batch, tail, averaged=False):
         w = self._points(w)
         lead = w.shape[:-1]
         idx = self._indices(batch, lead)
         flat = w.reshape(-1, 1, 2)
-        out = np.empty((flat.shape[0],) + tail)
         step = max(1, _CHUNK // idx.shape[-1])
+        if flat.shape[0] <= step:
+            # One chunk (every mini-batch update): no buffer, no loop.
+            with np.errstate(all="ignore"):
+                value = per_sample(flat, idx)
+                return (value if averaged else value.mean(axis=1)).reshape(lead + tail)
+        out = np.empty((flat.shape[0],) + tail)
         with np.errstate(all="ignore"):
             for start in range(0, flat.shape[0], step):
                 rows = slice(start, start + step)
                 chunk_idx = idx if idx.ndim == 1 else idx[rows]
-                out[rows] = per_sample(flat[rows], chunk_idx).mean(axis=1)
+                value = per_sample(flat[rows], chunk_idx)
+                out[rows] = value if averaged else value.mean(axis=1)
         return out.reshape(lead + tail)
 
 
@@ -216,17 +226,19 @@ class LinearRegression(_DataObjective):
         dx = x - x.mean()
         slope = (dx @ (y - y.mean())) / (dx @ dx)
         for attr, value in [("n_samples", n), ("noise", noise), ("seed", seed),
-                            ("x", _frozen(x)), ("y", _frozen(y)),
+                            ("x", _frozen(x)), ("y", _frozen(y)), ("_phi", _frozen(_features(x))),
                             ("minimizer", _frozen(np.array([slope, y.mean() - slope * x.mean()])))]:
             object.__setattr__(self, attr, value)
 
     def _losses(self, w, idx):
         return (w[..., 0] * self.x[idx] + w[..., 1] - self.y[idx]) ** 2
 
-    def _grads(self, w, idx):
-        x = self.x[idx]
-        residual = w[..., 0] * x + w[..., 1] - self.y[idx]
-        return 2.0 * residual[..., None] * _features(x)
+    def _mean_grad(self, w, idx):
+        # The mean of 2 r_i (x_i, 1) as one product r @ phi / k, with the features (x_i, 1)
+        # stored once: no (P, k, 2) array of per-sample gradients.
+        phi = self._phi[idx]
+        residual = w[..., 0] * phi[..., 0] + w[..., 1] - self.y[idx]
+        return (2.0 / residual.shape[-1]) * np.matmul(residual[:, None, :], phi)[:, 0, :]
 
     def hessian(self, w):
         """Hessian of the full loss (constant), shape ``w.shape[:-1] + (2, 2)``."""
@@ -326,8 +338,8 @@ class LogisticRegression(_DataObjective):
             y = (rng.random(n) < _sigmoid(self.true_w[0] * x + self.true_w[1])).astype(np.float64)
             if _overlap(x, y):
                 break
-        for attr, value in [("n_samples", n), ("seed", seed), ("x", _frozen(x)),
-                            ("y", _frozen(y)), ("_sign", _frozen(1.0 - 2.0 * y))]:
+        for attr, value in [("n_samples", n), ("seed", seed), ("x", _frozen(x)), ("y", _frozen(y)),
+                            ("_sign", _frozen(1.0 - 2.0 * y)), ("_phi", _frozen(_features(x)))]:
             object.__setattr__(self, attr, value)
 
     def _z(self, w, idx):
@@ -340,12 +352,12 @@ class LogisticRegression(_DataObjective):
         # d softplus(s z) / dz = s sigmoid(s z) = sigmoid(z) - y, without cancellation.
         s = self._sign[idx]
         dz = s * _sigmoid(s * self._z(w, idx))
-        return dz[..., None] * _features(self.x[idx])
+        return dz[..., None] * self._phi[idx]
 
     def _hessians(self, w, idx):
         e = np.exp(-np.abs(self._z(w, idx)))
         curvature = e / (1.0 + e) ** 2  # sigmoid(z) sigmoid(-z)
-        phi = _features(self.x[idx])
+        phi = self._phi[idx]
         return curvature[..., None, None] * phi[..., :, None] * phi[..., None, :]
 
 
