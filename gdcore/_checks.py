@@ -108,3 +108,15 @@ def check_points(value, name, owner, *, batched=True):
     if not np.all(np.isfinite(arr)):
         fail(name, owner, "an array of finite floats", value)
     return arr
+
+
+def check_bounds(value, name, owner):
+    """Return ``value`` as ((x0, x1), (y0, y1)) of finite floats with x0 < x1 and y0 < y1, or fail."""
+    expected = "((xmin, xmax), (ymin, ymax)) of finite floats with xmin < xmax and ymin < ymax"
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(name, owner, expected, value)
+    if arr.shape != (2, 2) or not np.all(np.isfinite(arr)) or not np.all(arr[:, 0] < arr[:, 1]):
+        fail(name, owner, expected, value)
+    return tuple((float(lo), float(hi)) for lo, hi in arr)

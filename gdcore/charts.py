@@ -63,6 +63,21 @@ def _wide_range(z) -> bool:
     return hi - lo > 0 and (hi - lo) > 20 * (low_quarter - lo)
 
 
+def _cells(xs, ys, **values):
+    """One rectangle per grid point (x, x2, y, y2) with the given ``(len(ys), len(xs))`` values."""
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    gx, gy = np.meshgrid(xs, ys)
+    # Cells overlap by a hair so no anti-aliased seams show between them.
+    columns = {
+        "x": (gx - 0.51 * dx).ravel(),
+        "x2": (gx + 0.51 * dx).ravel(),
+        "y": (gy - 0.51 * dy).ravel(),
+        "y2": (gy + 0.51 * dy).ravel(),
+    }
+    columns.update({name: np.asarray(v).ravel() for name, v in values.items()})
+    return pd.DataFrame(columns)
+
+
 def contour_levels(z, levels=12, log=False):
     """Contour levels spread evenly in value, or in log of height above the floor."""
     lo, hi = np.nanmin(z), np.nanmax(z)
@@ -143,18 +158,7 @@ def surface(
     xs, ys, z = grid(objective.loss, bounds, resolution)
     if log is None:
         log = _wide_range(z)
-    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    gx, gy = np.meshgrid(xs, ys)
-    cells = pd.DataFrame(
-        {
-            # Cells overlap by a hair so no anti-aliased seams show between them.
-            "x": (gx - 0.51 * dx).ravel(),
-            "x2": (gx + 0.51 * dx).ravel(),
-            "y": (gy - 0.51 * dy).ravel(),
-            "y2": (gy + 0.51 * dy).ravel(),
-            "loss": z.ravel(),
-        }
-    ).dropna()
+    cells = _cells(xs, ys, loss=z).dropna()
     x, y = _scales(bounds)
     field, title, color_scale = "loss", "loss", alt.Scale(scheme=HEATMAP_SCHEME)
     if log:
@@ -382,7 +386,6 @@ def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
     """
     xs, ys, labels = basins.xs, basins.ys, basins.labels
     dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    gx, gy = np.meshgrid(xs, ys)
     names = [
         f"{'global ' if k == 0 else ''}min {k} (loss {loss:.3g})" for k, loss in enumerate(basins.minimum_losses)
     ]
@@ -390,15 +393,7 @@ def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
     used = [n for n in names + ["none reached"] if n in set(label_names.ravel())]
     palette = {n: BASIN_COLORS[i % len(BASIN_COLORS)] for i, n in enumerate(names)}
     palette["none reached"] = "#d9d9d9"
-    cells = pd.DataFrame(
-        {
-            "x": (gx - 0.51 * dx).ravel(),
-            "x2": (gx + 0.51 * dx).ravel(),
-            "y": (gy - 0.51 * dy).ravel(),
-            "y2": (gy + 0.51 * dy).ravel(),
-            "basin": label_names.ravel(),
-        }
-    )
+    cells = _cells(xs, ys, basin=label_names)
     x, y = _scales(((xs[0] - dx / 2, xs[-1] + dx / 2), (ys[0] - dy / 2, ys[-1] + dy / 2)))
     heat = (
         alt.Chart(cells)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_int, check_points, check_real, fail
+from ._checks import check_bounds, check_int, check_points, check_real, fail
 from .descent import descend
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
@@ -218,7 +218,7 @@ def basins(surface, optimizer, resolution=60, steps=500, *, bounds=None, radius=
     resolution = check_int(resolution, "resolution", owner, low=2, high=400)
     steps = check_int(steps, "steps", owner, low=1)
     tol = check_real(tol, "tol", owner, low=0, allow_none=True)
-    (x0, x1), (y0, y1) = _window(surface.bounds if bounds is None else bounds, owner)
+    (x0, x1), (y0, y1) = check_bounds(surface.bounds if bounds is None else bounds, "bounds", owner)
     radius = check_real(radius, "radius", owner, low=0, closed="neither", allow_none=True)
     radius = 0.02 * float(np.hypot(x1 - x0, y1 - y0)) if radius is None else radius
     minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
@@ -248,17 +248,6 @@ def basins(surface, optimizer, resolution=60, steps=500, *, bounds=None, radius=
         radius=radius,
     )
 
-
-def _window(bounds, owner):
-    """``bounds`` as ((x0, x1), (y0, y1)) of finite floats with x0 < x1 and y0 < y1, or fail."""
-    expected = "((xmin, xmax), (ymin, ymax)) of finite floats with xmin < xmax and ymin < ymax"
-    try:
-        arr = np.asarray(bounds, dtype=np.float64)
-    except (TypeError, ValueError):
-        fail("bounds", owner, expected, bounds)
-    if arr.shape != (2, 2) or not np.all(np.isfinite(arr)) or not np.all(arr[:, 0] < arr[:, 1]):
-        fail("bounds", owner, expected, bounds)
-    return tuple((float(a), float(b)) for a, b in arr)
 
 
 def critical_point(objective, guess, *, steps=50, tol=1e-12):

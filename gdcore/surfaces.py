@@ -40,7 +40,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from gdcore._checks import check_option, check_points, check_real, fail
+from gdcore._checks import check_bounds, check_option, check_points, check_real, fail
 
 __all__ = ["Surface", "Quadratic", "catalog", "get"]
 
@@ -160,7 +160,7 @@ class Surface:
                 fail(attr, owner, "a str", getattr(self, attr))
         if not self.title:
             object.__setattr__(self, "title", self.name)
-        object.__setattr__(self, "bounds", _check_bounds(self.bounds, owner))
+        object.__setattr__(self, "bounds", check_bounds(self.bounds, "bounds", owner))
         for attr in ("minima", "saddles", "maxima"):
             object.__setattr__(self, attr, _point_array(getattr(self, attr), attr, owner))
 
@@ -238,16 +238,6 @@ class Surface:
         np.divide(2.0, top, out=out, where=top > 0)
         return out[()]
 
-
-def _check_bounds(value, owner):
-    expected = "((xmin, xmax), (ymin, ymax)) with finite floats, min < max"
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        fail("bounds", owner, expected, value)
-    if arr.shape != (2, 2) or not np.all(np.isfinite(arr)) or not np.all(arr[:, 0] < arr[:, 1]):
-        fail("bounds", owner, expected, value)
-    return tuple((float(lo), float(hi)) for lo, hi in arr)
 
 
 # --- Quadratic: 0.5 (w - c)^T A (w - c) with A = R diag(l1, l2) R^T -------------------------------
