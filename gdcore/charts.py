@@ -381,37 +381,45 @@ BASIN_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"
 def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
     """Every start coloured by the minimum its run reached (grey: none), minima marked.
 
-    ``basins`` is the result of :func:`gdcore.critical.basins`. The legend gives
-    each minimum's loss, so a student sees which basin is the deep one.
+    ``basins`` is the result of :func:`gdcore.critical.basins`. With a few
+    minima each basin gets its own colour and the legend gives each minimum's
+    loss, so a student sees which basin is the deep one. With more minima than
+    colours (Rastrigin has 121) a start is coloured by the loss of the minimum it
+    reaches instead: repeated colours would make different basins look alike.
     """
     xs, ys, labels = basins.xs, basins.ys, basins.labels
     dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    names = [
-        f"{'global ' if k == 0 else ''}min {k} (loss {loss:.3g})" for k, loss in enumerate(basins.minimum_losses)
-    ]
-    label_names = np.array(names + ["none reached"])[np.where(labels < 0, len(names), labels)]
-    used = [n for n in names + ["none reached"] if n in set(label_names.ravel())]
-    palette = {n: BASIN_COLORS[i % len(BASIN_COLORS)] for i, n in enumerate(names)}
-    palette["none reached"] = "#d9d9d9"
-    cells = _cells(xs, ys, basin=label_names)
     x, y = _scales(((xs[0] - dx / 2, xs[-1] + dx / 2), (ys[0] - dy / 2, ys[-1] + dy / 2)))
-    heat = (
-        alt.Chart(cells)
-        .mark_rect()
-        .encode(
-            x=x,
-            x2="x2:Q",
-            y=y,
-            y2="y2:Q",
+    base = {"x": x, "x2": "x2:Q", "y": y, "y2": "y2:Q"}
+    if len(basins.minima) <= len(BASIN_COLORS):
+        names = [
+            f"{'global ' if k == 0 else ''}min {k} (loss {loss:.3g})" for k, loss in enumerate(basins.minimum_losses)
+        ]
+        label_names = np.array(names + ["none reached"])[np.where(labels < 0, len(names), labels)]
+        used = [n for n in names + ["none reached"] if n in set(label_names.ravel())]
+        palette = dict(zip(names, BASIN_COLORS)) | {"none reached": "#d9d9d9"}
+        heat = alt.Chart(_cells(xs, ys, basin=label_names)).mark_rect().encode(
+            **base,
             color=alt.Color("basin:N", scale=alt.Scale(domain=used, range=[palette[n] for n in used]), title="ends in",
                             legend=alt.Legend(orient="right", columns=1, symbolLimit=12, labelLimit=220)),
             tooltip=["basin:N"],
         )
-    )
+        shown = basins.minima
+    else:
+        reached = np.where(labels >= 0, basins.minimum_losses[np.maximum(labels, 0)], np.nan)
+        cells = _cells(xs, ys, loss=reached)
+        heat = alt.layer(
+            alt.Chart(cells[cells["loss"].isna()]).mark_rect(color="#d9d9d9").encode(**base),
+            alt.Chart(cells.dropna()).mark_rect().encode(
+                **base,
+                color=alt.Color("loss:Q", scale=alt.Scale(scheme="viridis"), title="loss at the end"),
+                tooltip=[alt.Tooltip("loss:Q", format=".3g")],
+            ),
+        )
+        shown = basins.minima[:1]
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    shown = basins.minima[: len(BASIN_COLORS)]
     return alt.layer(heat, markers({"minimum": shown})).resolve_scale(color="independent").properties(**props)
 
 

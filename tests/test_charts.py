@@ -88,3 +88,14 @@ def test_every_builder_gives_valid_vega_lite():
     ]
     for chart in built:
         assert valid(chart)
+
+
+def test_a_basin_map_with_more_minima_than_colours_colours_by_the_loss_reached():
+    s = gd.surfaces.get("rastrigin")
+    b = gd.basins(s, gd.SGD(lr=0.002), resolution=12, steps=200)
+    spec = valid(charts.basin_map(b))
+    heat = spec["layer"][0]["layer"][1]
+    assert heat["encoding"]["color"]["field"] == "loss"
+    values = spec["datasets"][heat["data"]["name"]]
+    reached = b.labels[b.labels >= 0]
+    np.testing.assert_allclose(sorted(v["loss"] for v in values), np.sort(b.minimum_losses[reached]))
