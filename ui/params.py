@@ -35,7 +35,7 @@ class Params:
         if raw is not None:
             try:
                 value = parse(raw)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 value = default
         st.session_state[key] = value
 
@@ -50,10 +50,10 @@ class Params:
         cast = int if is_int else float
 
         def parse(raw):
-            x = cast(float(raw))
+            x = float(raw)
             if not math.isfinite(x):
                 raise ValueError(raw)
-            return min(max(x, min_value), max_value)
+            return cast(min(max(x, min_value), max_value))
 
         self._seed(name, value, parse)
         # A range that shrank since the last run (e.g. fewer steps) must still hold the value.
@@ -70,6 +70,9 @@ class Params:
         def parse(raw):
             if isinstance(options[0], (int, float)):
                 x = float(raw)
+                if not math.isfinite(x):
+                    raise ValueError(raw)
+                # The nearest option, on a log scale when both are positive (learning rates).
                 return min(options, key=lambda o: abs(math.log(o) - math.log(x)) if o > 0 and x > 0 else abs(o - x))
             if raw not in [str(o) for o in options]:
                 raise ValueError(raw)
