@@ -22,3 +22,15 @@ def test_page_draws_a_chart(app_url, browser_page, lesson):
     browser_page.wait_for_selector(DRAWN, timeout=60_000)
     assert browser_page.locator(CHART).count() >= 1
     assert browser_page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_divergent_preset_is_explained_and_still_drawn(app_url, browser_page):
+    open_and_wait(browser_page, f"{app_url}/gradient-descent")
+    browser_page.get_by_role("button", name="Diverges").click()
+    browser_page.get_by_text("Diverged", exact=False).first.wait_for(timeout=60_000)
+    # The preset's state lives in the link: opening that link anew shows the same divergent run.
+    assert "lr=" in browser_page.url and "surface=ravine" in browser_page.url
+    open_and_wait(browser_page, browser_page.url)
+    browser_page.get_by_text("Diverged", exact=False).first.wait_for(timeout=60_000)
+    browser_page.wait_for_selector(DRAWN, timeout=60_000)
+    assert browser_page.locator("[data-testid='stException']").count() == 0
