@@ -14,7 +14,7 @@ def best_time(fn, repeats=5, number=1):
     return best
 
 
-def report(name, seconds, baseline=None, target=None, unit="s"):
+def report(name, seconds, baseline=None, target=None):
     """One line: the time, its ratio to the baseline, and whether it meets the target."""
     line = f"{name:<58} {seconds * 1e3:10.2f} ms"
     if baseline is not None:

@@ -14,9 +14,6 @@ import numpy as np
 
 from ._checks import check_int, check_points, check_real, fail
 
-#: Status of a run, in the order a run can reach them.
-STATUSES = ("max_steps", "converged", "early_stopped", "lr_below", "diverged")
-
 _CONTROLLER_STATUS = {"no_improvement": "early_stopped", "lr_below": "lr_below"}
 
 
@@ -114,36 +111,24 @@ class Trajectory:
         # The lr and epoch of the update that leaves each kept point; none leaves the last.
         lr = np.append(self.lrs, np.nan)[steps]
         epoch = None if self.epochs is None else np.append(self.epochs, self.epochs[-1:] if len(self.epochs) else [0])[steps]
-        if not self.batched:
-            columns = {
-                "step": steps,
-                "x": self.points[:, 0],
-                "y": self.points[:, 1],
-                "loss": self.losses,
-                "lr": lr,
-                "grad_norm": self.grad_norms,
-            }
-            if epoch is not None:
-                columns["epoch"] = epoch
-            return pd.DataFrame(columns)
-        runs = self.points.shape[1]
-        n_points = len(steps)
+        # One start is a batch of one, whose "run" column is dropped at the end.
+        points = self.points.reshape(len(steps), -1, 2)
+        runs = points.shape[1]
         step = np.repeat(steps, runs)
-        run = np.tile(np.arange(runs), n_points)
-        reached = step <= np.tile(np.asarray(self.steps_done), n_points)
         columns = {
-            "run": run,
+            "run": np.tile(np.arange(runs), len(steps)),
             "step": step,
-            "x": self.points[..., 0].ravel(),
-            "y": self.points[..., 1].ravel(),
-            "loss": self.losses.ravel(),
+            "x": points[..., 0].ravel(),
+            "y": points[..., 1].ravel(),
+            "loss": np.ravel(self.losses),
             "lr": np.repeat(lr, runs),
-            "grad_norm": self.grad_norms.ravel(),
+            "grad_norm": np.ravel(self.grad_norms),
         }
         if epoch is not None:
             columns["epoch"] = np.repeat(epoch, runs)
-        frame = pd.DataFrame(columns)[reached]
-        return frame.sort_values(["run", "step"], kind="stable").reset_index(drop=True)
+        reached = step <= np.tile(np.atleast_1d(self.steps_done), len(steps))
+        frame = pd.DataFrame(columns)[reached].sort_values(["run", "step"], kind="stable").reset_index(drop=True)
+        return frame if self.batched else frame.drop(columns="run")
 
 
 def _check_objective(objective):

@@ -243,7 +243,7 @@ class LinearRegression(_DataObjective):
     def hessian(self, w):
         """Hessian of the full loss (constant), shape ``w.shape[:-1] + (2, 2)``."""
         lead = self._points(w).shape[:-1]
-        phi = _features(self.x)
+        phi = self._phi
         return np.broadcast_to(2.0 * phi.T @ phi / self.n_samples, lead + (2, 2)).copy()
 
 

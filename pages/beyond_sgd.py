@@ -87,7 +87,7 @@ with view:
             lines.append(f"- **{name}** ends {gap:.2g} above the lowest loss, at ({x:.3f}, {y:.3f}).")
     st.markdown("\n".join(lines))
     if surface_name == "ravine":
-        bound = 2 / max(surface.eigenvalues)
+        bound = surface.max_stable_lr
         lo, hi = min(surface.eigenvalues), max(surface.eigenvalues)
         st.caption(
             f"Plain SGD is stable only below η = 2/λ_max = {bound:.3g}: the steep direction (curvature {hi:g}) sets "

@@ -59,15 +59,20 @@ def curves_chart(surface_name, lr, x0, y0, steps, at):
     return loss | step
 
 
+def default_start(surface):
+    """Upper left of the window: far from the minimum on every catalog surface."""
+    (xa, xb), (ya, yb) = surface.bounds
+    return round(xa + 0.1 * (xb - xa), 2), round(ya + 0.8 * (yb - ya), 2)
+
+
 def apply_preset(name):
     multiple, steps, _ = PRESETS[name]
-    surface = gd.surfaces.get(PRESET_SURFACE)
-    (xa, xb), (ya, yb) = surface.bounds
+    x0, y0 = default_start(gd.surfaces.get(PRESET_SURFACE))
     P.set(
         surface=PRESET_SURFACE,
         lr=nearest_lr(multiple * stability_bound(PRESET_SURFACE)),
-        x0=round(xa + 0.1 * (xb - xa), 2),
-        y0=round(ya + 0.8 * (yb - ya), 2),
+        x0=x0,
+        y0=y0,
         steps=steps,
         at=steps,
     )
@@ -99,8 +104,9 @@ with controls:
         f"(η is **{lr / bound:.2f}×** the bound). Above it, gradient descent cannot settle there."
     )
     (xa, xb), (ya, yb) = surface.bounds
-    x0 = P.slider("x0", "Start w₁", float(xa), float(xb), float(round(xa + 0.1 * (xb - xa), 2)), step=0.01)
-    y0 = P.slider("y0", "Start w₂", float(ya), float(yb), float(round(ya + 0.8 * (yb - ya), 2)), step=0.01)
+    x_start, y_start = default_start(surface)
+    x0 = P.slider("x0", "Start w₁", float(xa), float(xb), float(x_start), step=0.01)
+    y0 = P.slider("y0", "Start w₂", float(ya), float(yb), float(y_start), step=0.01)
     steps = P.slider("steps", "Steps", 1, 500, 100)
 
 traj = run(surface_name, lr, x0, y0, steps)
