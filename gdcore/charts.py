@@ -18,6 +18,9 @@ pandas at import time; ``import gdcore`` stays numpy-only.
 
 from __future__ import annotations
 
+import base64
+import struct
+import zlib
 from collections.abc import Mapping
 
 import altair as alt
@@ -27,8 +30,53 @@ import pandas as pd
 
 #: Colours of named paths, in order: readable on the light heatmap and for colour-blind eyes.
 PATH_COLORS = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
-HEATMAP_SCHEME = "lighttealblue"
+#: The heatmap's colour ramp, low loss to high: the raster and its colour bar share it.
+HEATMAP_COLORS = ("#f4f9f7", "#dcefe9", "#bfe2dc", "#9dd0cf", "#7bbbc3", "#5fa1b5", "#4a85a4", "#3a6790", "#2d4b78")
+#: Viridis at nine stops, for maps coloured by a value where hue must separate neighbours.
+VIRIDIS = ("#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725")
 WIDTH, HEIGHT = 420, 380
+#: d3 format of axis and colour-bar numbers: plain decimals ("200", "0.001"), never "2e+2".
+PLAIN = "~r"
+_SUPERSCRIPTS = dict(zip("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+#: Vega label expression for a log axis: plain numbers from 0.0001 to 99999, else 10ⁿ.
+LOG_LABELS = (
+    "datum.value >= 0.0001 && datum.value < 100000 ? format(datum.value, '~r') : "
+    + "".join(f"replace(" for _ in _SUPERSCRIPTS)
+    + "'10' + format(round(log(datum.value) / LN10), 'd')"
+    + "".join(f", regexp('{d}', 'g'), '{s}')" for d, s in _SUPERSCRIPTS.items())
+)
+
+
+def log_axis(**kwargs):
+    """An Altair axis for a log scale with labels a student reads (0.01, 1, 100, 10⁻⁸)."""
+    # Exponents are superscripts: one size up so that they stay legible.
+    return alt.Axis(labelExpr=LOG_LABELS, labelFontSize=12, **kwargs)
+
+
+def plain(value, digits=3):
+    """A number as a student reads it: 3 significant digits, no exponent for ordinary sizes.
+
+    >>> [plain(v) for v in (1234.6, 0.012345, 7.89e-31, 2e-7, 250000.0, -0.0)]
+    ['1,235', '0.0123', '0', '2×10⁻⁷', '250,000', '0']
+    """
+    value = float(value)
+    if not np.isfinite(value):
+        return str(value)
+    if abs(value) < 1e-12:
+        return "0"
+    if abs(value) >= 10 ** digits:
+        return f"{value:,.0f}"
+    if abs(value) >= 1e-4:
+        text = f"{value:.{digits}g}"
+        return text if "e" not in text else f"{value:,.{max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))}f}"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = "10" + "".join(_SUPERSCRIPTS[c] for c in str(int(exponent)))
+    return power if mantissa == "1" else f"{mantissa}×{power}"
+
+
+#: Most contour vertices one surface sends: an egg-crate like Rastrigin has thousands of rings.
+CONTOUR_VERTICES = 1500
 
 _MARKER_STYLE = {
     "minimum": {"shape": "diamond", "color": "#111111"},
@@ -51,10 +99,7 @@ def grid(loss, bounds, resolution=70):
     (x0, x1), (y0, y1) = bounds
     xs = np.linspace(x0, x1, resolution)
     ys = np.linspace(y0, y1, resolution)
-    w = np.stack(np.meshgrid(xs, ys), axis=-1)
-    with np.errstate(all="ignore"):
-        z = np.asarray(loss(w), dtype=np.float64)
-    return xs, ys, np.where(np.isfinite(z), z, np.nan)
+    return xs, ys, _evaluate(loss, xs, ys)
 
 
 def _wide_range(z) -> bool:
@@ -63,19 +108,77 @@ def _wide_range(z) -> bool:
     return hi - lo > 0 and (hi - lo) > 20 * (low_quarter - lo)
 
 
-def _cells(xs, ys, **values):
-    """One rectangle per grid point (x, x2, y, y2) with the given ``(len(ys), len(xs))`` values."""
-    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    gx, gy = np.meshgrid(xs, ys)
-    # Cells overlap by a hair so no anti-aliased seams show between them.
-    columns = {
-        "x": (gx - 0.51 * dx).ravel(),
-        "x2": (gx + 0.51 * dx).ravel(),
-        "y": (gy - 0.51 * dy).ravel(),
-        "y2": (gy + 0.51 * dy).ravel(),
-    }
-    columns.update({name: np.asarray(v).ravel() for name, v in values.items()})
-    return pd.DataFrame(columns)
+def _png(rgba) -> bytes:
+    """Encode an ``(h, w, 4)`` uint8 array (first row at the top) as a PNG, with zlib only."""
+    h, w, _ = rgba.shape
+    raw = b"".join(b"\x00" + rgba[row].tobytes() for row in range(h))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def _rgb(hex_colors):
+    return np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in hex_colors], dtype=np.float64)
+
+
+def ramp(t, colors=HEATMAP_COLORS):
+    """Colours for ``t`` in [0, 1], piecewise linear in RGB between evenly spaced ``colors``.
+
+    This is how Vega interpolates a continuous scale whose range is a list of
+    colours with ``interpolate="rgb"``, so a raster coloured here matches the
+    colour bar Vega draws from the same list. NaN maps to transparent.
+
+    >>> ramp(np.array([0.0, 1.0, np.nan]), ("#000000", "#ffffff")).tolist()
+    [[0, 0, 0, 255], [255, 255, 255, 255], [0, 0, 0, 0]]
+    """
+    t = np.asarray(t, dtype=np.float64)
+    stops = _rgb(colors)
+    pos = np.clip(np.nan_to_num(t, nan=0.0), 0.0, 1.0) * (len(stops) - 1)
+    i = np.minimum(pos.astype(np.int64), len(stops) - 2)
+    f = (pos - i)[..., None]
+    rgb = stops[i] * (1 - f) + stops[i + 1] * f
+    alpha = np.where(np.isnan(t), 0.0, 255.0)[..., None]
+    return np.rint(np.concatenate([rgb, alpha], axis=-1)).astype(np.uint8)
+
+
+def image(rgba, bounds, *, opacity=1.0):
+    """An ``(h, w, 4)`` RGBA array drawn as one image spanning ``bounds`` (row 0 at the bottom, as ``y``).
+
+    One raster layer instead of a rectangle per cell: tens of kB instead of
+    hundreds, no seams between cells, and no row limit. Axes, contours and
+    paths layered on top stay vector.
+
+    >>> chart = image(ramp(np.zeros((2, 3))), ((0, 3), (0, 2)))
+    >>> chart.to_dict()["mark"]["type"]
+    'image'
+    """
+    (x0, x1), (y0, y1) = bounds
+    url = "data:image/png;base64," + base64.b64encode(_png(np.ascontiguousarray(np.asarray(rgba)[::-1]))).decode()
+    x, y = _scales(bounds)
+    data = pd.DataFrame({"x": [x0], "x2": [x1], "y": [y0], "y2": [y1], "url": [url]})
+    return alt.Chart(data).mark_image(aspect=False, opacity=opacity).encode(x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
+
+
+def _colour_bar(domain, title, *, exponent=1.0, bounds, colors=HEATMAP_COLORS):
+    """An invisible layer whose only job is the colour bar of :func:`ramp` over ``domain``."""
+    (x0, _), (y0, _) = bounds
+    data = pd.DataFrame({"x": [x0, x0], "y": [y0, y0], "v": [float(domain[0]), float(domain[1])]})
+    scale = alt.Scale(domain=list(domain), range=list(colors), interpolate="rgb", nice=False, zero=False,
+                      **({"type": "pow", "exponent": exponent} if exponent != 1.0 else {}))
+    return alt.Chart(data).mark_point(size=0, opacity=0).encode(
+        x="x:Q", y="y:Q",
+        color=alt.Color("v:Q", scale=scale, title=title, legend=alt.Legend(format=PLAIN, tickCount=4, gradientLength=160)),
+    )
+
+
+def _cell_axes(bounds, resolution):
+    """Cell centres of a ``resolution`` x ``resolution`` raster that exactly covers ``bounds``."""
+    (x0, x1), (y0, y1) = bounds
+    dx, dy = (x1 - x0) / resolution, (y1 - y0) / resolution
+    return x0 + dx * (np.arange(resolution) + 0.5), y0 + dy * (np.arange(resolution) + 0.5)
 
 
 def contour_levels(z, levels=12, log=False):
@@ -155,86 +258,122 @@ def surface(
     invisible on a linear one).
     """
     bounds = bounds if bounds is not None else objective.bounds
-    xs, ys, z = grid(objective.loss, bounds, resolution)
+    xs, ys = _cell_axes(bounds, resolution)
+    z = _evaluate(objective.loss, xs, ys)
     if log is None:
         log = _wide_range(z)
-    cells = _cells(xs, ys, loss=z).dropna()
-    x, y = _scales(bounds)
-    field, title, color_scale = "loss", "loss", alt.Scale(scheme=HEATMAP_SCHEME)
+    lo, hi = (float(np.nanmin(z)), float(np.nanmax(z))) if np.isfinite(z).any() else (0.0, 1.0)
+    span = hi - lo if hi > lo else 1.0
     if log:
         # Colour by the height above the lowest cell on a cube-root scale: the valley floor
         # gets shades of its own instead of one pale band beside steep walls.
-        cells["height"] = cells["loss"] - float(cells["loss"].min())
-        field, title = "height", "loss − min"
-        color_scale = alt.Scale(scheme=HEATMAP_SCHEME, type="pow", exponent=1 / 3)
-    heat = (
-        alt.Chart(cells)
-        .mark_rect(opacity=0.9)
-        .encode(
-            x=x,
-            x2="x2:Q",
-            y=y,
-            y2="y2:Q",
-            color=alt.Color(f"{field}:Q", scale=color_scale, title=title, legend=alt.Legend(format=".2~g")),
-            tooltip=[],
-        )
-    )
+        t, bar = np.cbrt((z - lo) / span), _colour_bar((0.0, span), "loss − min", exponent=1 / 3, bounds=bounds)
+    else:
+        t, bar = (z - lo) / span, _colour_bar((lo, lo + span), "loss", bounds=bounds)
+    heat = image(ramp(t), bounds, opacity=0.92)
+    x, y = _scales(bounds)
     lines = contour_lines(xs, ys, z, contour_levels(z, levels, log))
+    # At most CONTOUR_VERTICES vertices (every k-th of each line, its ends kept) and four
+    # significant digits: finer than a pixel either way. Ordering by the line id keeps each
+    # line's rows in the order given (Vega's sort breaks ties by insertion order), so no
+    # per-row order field is sent.
+    stride = max(1, -(-len(lines) // CONTOUR_VERTICES))
+    keep = (lines["order"] % stride == 0) | (lines["line"] != lines["line"].shift(-1))
+    lines = lines.loc[keep, ["x", "y", "line"]].round({"x": _decimals(bounds), "y": _decimals(bounds)})
     contour = (
         alt.Chart(lines)
         .mark_line(strokeWidth=0.8, color="#36454f", opacity=0.55, clip=True)
-        .encode(x=x, y=y, detail="line:N", order="order:Q")
+        .encode(x=x, y=y, detail="line:N", order="line:Q")
     )
     width, height = plane_size(bounds, width) if height is None else (width, height)
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    return alt.layer(heat, contour).properties(**props)
+    return alt.layer(heat, bar, contour).properties(**props)
+
+
+def _evaluate(loss, xs, ys):
+    """``loss`` on the grid ``xs`` x ``ys``, shape ``(len(ys), len(xs))``; overflow becomes NaN silently."""
+    w = np.stack(np.meshgrid(xs, ys), axis=-1)
+    with np.errstate(all="ignore"):
+        z = np.asarray(loss(w), dtype=np.float64)
+    return np.where(np.isfinite(z), z, np.nan)
+
+
+def _decimals(bounds):
+    """Decimals that keep four significant digits of the window's span."""
+    (x0, x1), (y0, y1) = bounds
+    span = max(x1 - x0, y1 - y0, 1e-12)
+    return int(max(0, 4 - np.floor(np.log10(span))))
+
+
+#: Dash patterns and widths of paths in order, so that two runs on the same track stay
+#: visible: the first is drawn widest and solid, later ones narrower and dashed on top.
+PATH_DASHES = ((1, 0), (7, 3), (2, 2), (9, 3, 2, 3), (4, 4), (1, 3), (12, 3), (5, 2, 1, 2))
+PATH_WIDTHS = (4.0, 2.6, 2.2, 2.0, 1.8, 1.8, 1.6, 1.6)
+#: Most points drawn of one path: a longer one is thinned for display (its end always kept).
+PATH_POINTS = 600
 
 
 def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colors=PATH_COLORS):
     """Paths in the weight plane: ordered lines, a circle at the start, a square at the end.
 
     ``named_points`` maps a legend name to a path of shape ``(T+1, 2)``.
-    Paths are clipped to the plot, so a diverging run still draws.
-    ``stride`` thins long paths (the last point is always kept).
+    Paths are clipped to the plot, so a diverging run still draws; points that
+    are not finite are left out. ``stride`` thins long paths (the last point is
+    always kept), and a path of more than ``PATH_POINTS`` points is thinned to
+    about that many. Each path has its own dash and width (``PATH_DASHES``,
+    ``PATH_WIDTHS``) as well as its colour, and the legend shows them.
+
+    >>> spec = paths({"a": np.zeros((3, 2)), "b": np.ones((3, 2))}).to_dict()
+    >>> spec["layer"][0]["encoding"]["strokeDash"]["scale"]["range"]
+    [[1, 0], [7, 3]]
     """
     frames = []
     for name, pts in named_points.items():
-        pts = np.asarray(pts, dtype=np.float64)
-        keep = np.unique(np.r_[np.arange(0, len(pts), max(1, int(stride))), len(pts) - 1])
-        pts = pts[keep]
-        frames.append(
-            pd.DataFrame({"path": name, "step": keep, "x": pts[:, 0], "y": pts[:, 1]})
-        )
+        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
+        finite = np.flatnonzero(np.isfinite(pts).all(axis=-1))
+        step = max(1, int(stride), -(-len(finite) // PATH_POINTS))
+        keep = finite[np.unique(np.r_[np.arange(0, len(finite), step), len(finite) - 1])] if len(finite) else finite
+        frames.append(pd.DataFrame({"path": name, "step": keep, "x": pts[keep, 0], "y": pts[keep, 1]}))
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {"path": [], "step": [], "x": [], "y": []}
     )
     names = list(named_points)
-    color = alt.Color(
-        "path:N",
-        scale=alt.Scale(domain=names, range=list(colors[: max(1, len(names))])),
-        title="path",
-        legend=alt.Legend(orient="bottom") if len(names) > 1 else None,
-    )
+    n = max(1, len(names))
+    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260) if len(names) > 1 else None
+    color = alt.Color("path:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title="path", legend=legend)
+    dash = alt.StrokeDash("path:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
+                          title="path", legend=legend)
+    # A width per row with no scale: a width scale on a nominal field makes Vega-Lite warn.
+    data["w"] = data["path"].map(dict(zip(names, _cycle(PATH_WIDTHS, n))))
+    width = alt.StrokeWidth("w:Q", scale=None)
     if bounds is not None:
         x, y = _scales(bounds)
     else:
         x, y = alt.X("x:Q", title="w₁"), alt.Y("y:Q", title="w₂")
-    base = alt.Chart(data).encode(x=x, y=y, color=color)
-    line = base.mark_line(strokeWidth=2.2, clip=True, point=alt.OverlayMarkDef(size=14, clip=True)).encode(
-        order="step:Q", detail="path:N", tooltip=["path:N", "step:Q", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")]
+    line = alt.Chart(data).mark_line(clip=True, opacity=0.9, point=alt.OverlayMarkDef(size=12, clip=True, opacity=0.9)).encode(
+        x=x, y=y, color=color, strokeDash=dash, strokeWidth=width, order="step:Q", detail="path:N",
+        tooltip=["path:N", "step:Q", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
     )
     ends = data.groupby("path", sort=False).agg(
         x0=("x", "first"), y0=("y", "first"), x1=("x", "last"), y1=("y", "last")
     ).reset_index()
+    # The markers take their path's colour from the data: a second legend of the same paths
+    # would not merge with the line's (colour + dash) one.
+    ends["c"] = ends["path"].map(dict(zip(names, colors[:n])))
+    color_of_row = alt.Color("c:N", scale=None)
     starts = alt.Chart(ends).mark_point(shape="circle", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
-        x="x0:Q", y="y0:Q", color=color
+        x="x0:Q", y="y0:Q", color=color_of_row
     )
     finish = alt.Chart(ends).mark_point(shape="square", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
-        x="x1:Q", y="y1:Q", color=color
+        x="x1:Q", y="y1:Q", color=color_of_row
     )
-    return (line + starts + finish).resolve_scale(color="shared")
+    return line + starts + finish
+
+
+def _cycle(values, n):
+    return tuple(values[i % len(values)] for i in range(n))
 
 
 def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str] | None = None):
@@ -296,26 +435,30 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
         xs = np.arange(len(values)) if x_values is None else np.asarray(x_values[name], dtype=np.float64)
         frames.append(pd.DataFrame({"series": name, "x": xs, field: values}))
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"series": [], "x": [], field: []})
-    data = data[np.isfinite(data[field])]
+    data = data[np.isfinite(data[field])].copy()
     if log is None:
         vals = data[field].to_numpy()
         log = bool(len(vals)) and vals.min() > 0 and vals.max() / vals.min() > 100
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     names = list(series)
-    color = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=names, range=list(colors[: max(1, len(names))])),
-        title=None,
-        legend=alt.Legend(orient="bottom") if len(names) > 1 else None,
-    )
+    n = max(1, len(names))
+    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260) if len(names) > 1 else None
+    color = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title=None, legend=legend)
+    # Series on the same values (two lr schedules that agree for a while) must not hide each other.
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
+                          title=None, legend=legend)
+    data["w"] = data["series"].map(dict(zip(names, [w * 0.75 for w in _cycle(PATH_WIDTHS, n)])))
+    stroke = alt.StrokeWidth("w:Q", scale=None)
     return (
         alt.Chart(data)
-        .mark_line(strokeWidth=2, clip=True)
+        .mark_line(clip=True)
         .encode(
-            x=alt.X("x:Q", title=x_title),
+            x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=PLAIN)),
             y=alt.Y(f"{field}:Q", title=(title or field) + (" (log scale)" if log else ""), scale=y_scale,
-                    axis=alt.Axis(format="~g") if log else alt.Axis()),
+                    axis=log_axis() if log else alt.Axis(format=PLAIN)),
             color=color,
+            strokeDash=dash,
+            strokeWidth=stroke,
             tooltip=["series:N", alt.Tooltip("x:Q", title=x_title), alt.Tooltip(f"{field}:Q", format=".4g")],
         )
         .properties(width=width, height=height)
@@ -372,55 +515,93 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    return alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent").properties(**props)
+    return alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent", strokeDash="independent").properties(**props)
 
 
 BASIN_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+
+
+def minimum_names(losses, *, rtol=1e-9):
+    """Names a student reads for minima listed lowest first: "global minimum", "local minimum A", ...
+
+    Minima as low as the lowest are global (lettered when there are several, as on
+    Himmelblau's four); the others are local, lettered in the order given.
+
+    >>> minimum_names([0.0, 1.5, 2.0])
+    ['global minimum', 'local minimum A', 'local minimum B']
+    >>> minimum_names([0.0, 0.0])
+    ['global minimum A', 'global minimum B']
+    """
+    losses = np.asarray(losses, dtype=np.float64).reshape(-1)
+    if not len(losses):
+        return []
+    lowest = float(np.min(losses))
+    is_global = np.abs(losses - lowest) <= rtol * max(1.0, abs(lowest))
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def name(kind, k, count):
+        return f"{kind} minimum" if count == 1 else f"{kind} minimum {letters[k] if k < 26 else k + 1}"
+
+    n_global, n_local = int(is_global.sum()), int((~is_global).sum())
+    names, g, loc = [], 0, 0
+    for flag in is_global:
+        if flag:
+            names.append(name("global", g, n_global))
+            g += 1
+        else:
+            names.append(name("local", loc, n_local))
+            loc += 1
+    return names
+
+
+def _swatches(names, colors, title, *, bounds):
+    """An invisible layer whose only job is a legend of coloured squares."""
+    (x0, _), (y0, _) = bounds
+    data = pd.DataFrame({"x": x0, "y": y0, "name": list(names)})
+    return alt.Chart(data).mark_point(size=0, opacity=0, shape="square", filled=True).encode(
+        x="x:Q", y="y:Q",
+        color=alt.Color("name:N", scale=alt.Scale(domain=list(names), range=list(colors)), title=title,
+                        legend=alt.Legend(orient="bottom", columns=2, symbolType="square", symbolSize=150,
+                                          symbolOpacity=1, labelLimit=260)),
+    )
 
 
 def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
     """Every start coloured by the minimum its run reached (grey: none), minima marked.
 
     ``basins`` is the result of :func:`gdcore.critical.basins`. With a few
-    minima each basin gets its own colour and the legend gives each minimum's
-    loss, so a student sees which basin is the deep one. With more minima than
-    colours (Rastrigin has 121) a start is coloured by the loss of the minimum it
-    reaches instead: repeated colours would make different basins look alike.
+    minima each basin gets its own colour and the legend names each minimum
+    (:func:`minimum_names`) with its loss, so a student sees which basin is the
+    deep one. With more minima than colours (Rastrigin has 121) a start is
+    coloured by the loss of the minimum it reaches instead: repeated colours would
+    make different basins look alike. The map is one raster image.
     """
     xs, ys, labels = basins.xs, basins.ys, basins.labels
     dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    x, y = _scales(((xs[0] - dx / 2, xs[-1] + dx / 2), (ys[0] - dy / 2, ys[-1] + dy / 2)))
-    base = {"x": x, "x2": "x2:Q", "y": y, "y2": "y2:Q"}
+    bounds = ((xs[0] - dx / 2, xs[-1] + dx / 2), (ys[0] - dy / 2, ys[-1] + dy / 2))
+    none = "none reached"
     if len(basins.minima) <= len(BASIN_COLORS):
-        names = [
-            f"{'global ' if k == 0 else ''}min {k} (loss {loss:.3g})" for k, loss in enumerate(basins.minimum_losses)
-        ]
-        label_names = np.array(names + ["none reached"])[np.where(labels < 0, len(names), labels)]
-        used = [n for n in names + ["none reached"] if n in set(label_names.ravel())]
-        palette = dict(zip(names, BASIN_COLORS)) | {"none reached": "#d9d9d9"}
-        heat = alt.Chart(_cells(xs, ys, basin=label_names)).mark_rect().encode(
-            **base,
-            color=alt.Color("basin:N", scale=alt.Scale(domain=used, range=[palette[n] for n in used]), title="ends in",
-                            legend=alt.Legend(orient="right", columns=1, symbolLimit=12, labelLimit=220)),
-            tooltip=["basin:N"],
-        )
+        names = [f"{n} (loss {plain(loss)})" for n, loss in zip(minimum_names(basins.minimum_losses), basins.minimum_losses)]
+        palette = _rgb(list(BASIN_COLORS[: len(names)]) + ["#d9d9d9"])
+        index = np.where(labels < 0, len(names), labels)
+        rgba = np.concatenate([palette[index], np.full(index.shape + (1,), 255.0)], axis=-1).astype(np.uint8)
+        used = sorted(set(np.unique(index).tolist()))
+        legend = _swatches([(names + [none])[k] for k in used], [(list(BASIN_COLORS) + ["#d9d9d9"])[k] if k < len(names) else "#d9d9d9" for k in used],
+                           "ends in", bounds=bounds)
         shown = basins.minima
     else:
         reached = np.where(labels >= 0, basins.minimum_losses[np.maximum(labels, 0)], np.nan)
-        cells = _cells(xs, ys, loss=reached)
-        heat = alt.layer(
-            alt.Chart(cells[cells["loss"].isna()]).mark_rect(color="#d9d9d9").encode(**base),
-            alt.Chart(cells.dropna()).mark_rect().encode(
-                **base,
-                color=alt.Color("loss:Q", scale=alt.Scale(scheme="viridis"), title="loss at the end"),
-                tooltip=[alt.Tooltip("loss:Q", format=".3g")],
-            ),
-        )
+        lo, hi = float(np.nanmin(reached)) if np.isfinite(reached).any() else 0.0, float(np.nanmax(reached)) if np.isfinite(reached).any() else 1.0
+        span = hi - lo if hi > lo else 1.0
+        rgba = ramp((reached - lo) / span, VIRIDIS)
+        rgba[np.isnan(reached)] = [217, 217, 217, 255]
+        legend = _colour_bar((lo, lo + span), "loss at the end", bounds=bounds, colors=VIRIDIS)
         shown = basins.minima[:1]
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    return alt.layer(heat, markers({"minimum": shown})).resolve_scale(color="independent").properties(**props)
+    layers = [image(rgba, bounds), legend, markers({"minimum": shown}, labels={"minimum": "minimum"})]
+    return alt.layer(*layers).resolve_scale(color="independent").properties(**props)
 
 
 def dots(named_points: Mapping[str, np.ndarray], *, colors=("#e8702a", "#6a3d9a", "#33a02c"), size=24, opacity=0.8, title=None):
@@ -499,8 +680,10 @@ def xy_lines(
         title=None,
         legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300, symbolType="circle"),
     )
-    x = alt.X("x:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False))
-    y = alt.Y("y:Q", title=y_title + (" (log scale)" if log_y else ""), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False))
+    x = alt.X("x:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False),
+              axis=log_axis() if log_x else alt.Axis(format=PLAIN))
+    y = alt.Y("y:Q", title=y_title + (" (log scale)" if log_y else ""), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
+              axis=log_axis() if log_y else alt.Axis(format=PLAIN))
     tooltip = ["series:N", alt.Tooltip("x:Q", title=x_title, format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]
     dash = alt.StrokeDash(
         "series:N",
@@ -655,7 +838,8 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
     if log is None:
         vals = data.loss.to_numpy()
         log = bool(len(vals)) and vals.min() > 0 and vals.max() / vals.min() > 100
-    y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log else ""), scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
+    y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log else ""), scale=alt.Scale(type="log") if log else alt.Scale(zero=False),
+              axis=log_axis() if log else alt.Axis(format=PLAIN))
     x = alt.X("step:Q", title="step", scale=alt.Scale(domain=[0, max(1, len(losses) - 1)], nice=False))
     series = alt.Color(
         "series:N",
@@ -704,4 +888,34 @@ def faint_path(points, *, color="#d62728", opacity=0.45, width=1.2):
     data = data[np.isfinite(data.x) & np.isfinite(data.y)]
     return alt.Chart(data).mark_line(color=color, opacity=opacity, strokeWidth=width, clip=True).encode(
         x="x:Q", y="y:Q", order="step:Q"
+    )
+
+
+def hatch(xs, ys, mask, *, label="marked", color="#111111", width=1.4, legend=True):
+    """Horizontal strokes through the cells of a grid map where ``mask`` is True, colours left visible.
+
+    An overlay for :func:`basin_map` (same ``xs``, ``ys``, cell ``[i, j]`` at
+    ``(xs[j], ys[i])``): e.g. the starts that end in a different minimum at a
+    large step than at a small one. Each row's run of marked cells is one
+    stroke, so the data stay small at any resolution; the legend (``legend=False``:
+    none, say it in the title instead) shows a stroke named ``label``.
+
+    >>> mask = np.array([[True, True, False], [False, False, True]])
+    >>> chart = hatch(np.arange(3.0), np.arange(2.0), mask, label="changed")
+    >>> chart.data[["x", "x2", "y"]].values.tolist()
+    [[-0.5, 1.5, 0.0], [1.5, 2.5, 1.0]]
+    """
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    mask = np.asarray(mask, dtype=bool)
+    dx = xs[1] - xs[0] if len(xs) > 1 else 1.0
+    rows = []
+    for i in range(mask.shape[0]):
+        edges = np.flatnonzero(np.diff(np.r_[0, mask[i].astype(np.int8), 0]))
+        for a, b in zip(edges[::2], edges[1::2]):
+            rows.append((xs[a] - dx / 2, xs[b - 1] + dx / 2, ys[i]))
+    data = pd.DataFrame(rows, columns=["x", "x2", "y"]).assign(label=label)
+    color_scale = alt.Scale(domain=[label], range=[color])
+    legend = alt.Legend(orient="bottom", title=None, symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=300) if legend else None
+    return alt.Chart(data).mark_rule(strokeWidth=width, opacity=0.9).encode(
+        x="x:Q", x2="x2:Q", y="y:Q", color=alt.Color("label:N", scale=color_scale, legend=legend)
     )

@@ -1,5 +1,9 @@
 """Chart builders: their geometry against closed forms, and every spec valid Vega-Lite."""
 
+import base64
+import struct
+import zlib
+
 import altair as alt
 import numpy as np
 import pytest
@@ -90,12 +94,87 @@ def test_every_builder_gives_valid_vega_lite():
         assert valid(chart)
 
 
+def decode_png(url):
+    """The RGBA pixels of a data-URL PNG written by charts.image (8-bit RGBA, filter 0), top row first."""
+    data = base64.b64decode(url.split(",", 1)[1])
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width, height = 8, b"", None, None
+    while pos < len(data):
+        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        assert zlib.crc32(kind + body) & 0xFFFFFFFF == struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert (depth, colour) == (8, 6)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + 4 * width)
+    assert (rows[:, 0] == 0).all()
+    return rows[:, 1:].reshape(height, width, 4)
+
+
+def image_layer(spec):
+    """(pixels with row 0 at the bottom, the layer) of the first image mark in a layered spec."""
+    for layer in spec["layer"]:
+        if layer.get("mark", {}).get("type") == "image":
+            row = spec["datasets"][layer["data"]["name"]][0]
+            return decode_png(row["url"])[::-1], row
+    raise AssertionError("no image layer")
+
+
+def test_the_ramp_interpolates_linearly_between_evenly_spaced_colours():
+    colours = ("#000000", "#ff0000", "#ffffff")
+    out = charts.ramp(np.array([0.0, 0.25, 0.5, 0.75, 1.0, -1.0, 2.0]), colours)
+    np.testing.assert_array_equal(out[:, :3], [[0, 0, 0], [128, 0, 0], [255, 0, 0], [255, 128, 128], [255, 255, 255], [0, 0, 0], [255, 255, 255]])
+
+
+def test_the_heatmap_is_one_image_of_the_loss_at_each_cell_centre():
+    bowl = gd.surfaces.Quadratic(eigenvalues=(1.0, 4.0))
+    spec = valid(charts.surface(bowl, bounds=SQUARE, resolution=8))
+    pixels, row = image_layer(spec)
+    assert (row["x"], row["x2"], row["y"], row["y2"]) == (-2.0, 2.0, -2.0, 2.0)
+    centres = -2.0 + 0.5 * (np.arange(8) + 0.5)
+    gx, gy = np.meshgrid(centres, centres)
+    z = 0.5 * (gx**2 + 4 * gy**2)  # the Quadratic's closed form
+    np.testing.assert_array_equal(pixels, charts.ramp((z - z.min()) / (z.max() - z.min())))
+    # The colour bar spans the same range with the same colours.
+    bar = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+    scale = bar["encoding"]["color"]["scale"]
+    np.testing.assert_allclose(scale["domain"], [z.min(), z.max()])
+    assert scale["range"] == list(charts.HEATMAP_COLORS) and scale["interpolate"] == "rgb"
+
+
+def test_a_landscape_weighs_tens_of_kilobytes_not_hundreds():
+    s = gd.surfaces.get("himmelblau")
+    spec = charts.landscape(s, resolution=100).to_json()
+    assert len(spec) < 100_000, len(spec)
+
+
+def test_minima_get_names_a_student_reads():
+    assert charts.minimum_names([0.0, 0.3]) == ["global minimum", "local minimum"]
+    assert charts.minimum_names([0.0, 0.0, 0.0, 0.0]) == [f"global minimum {c}" for c in "ABCD"]
+
+
+def test_the_basin_map_colours_each_start_by_the_minimum_it_reached():
+    s = gd.surfaces.get("himmelblau")
+    b = gd.basins(s, gd.SGD(lr=0.01), resolution=12, steps=300)
+    spec = valid(charts.basin_map(b))
+    pixels, _ = image_layer(spec)
+    palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in charts.BASIN_COLORS + ("#d9d9d9",)])
+    expected = palette[np.where(b.labels < 0, len(charts.BASIN_COLORS), b.labels)]
+    np.testing.assert_array_equal(pixels[..., :3], expected)
+    legend = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+    assert all(name.startswith("global minimum") for name in legend["encoding"]["color"]["scale"]["domain"])
+
+
 def test_a_basin_map_with_more_minima_than_colours_colours_by_the_loss_reached():
     s = gd.surfaces.get("rastrigin")
     b = gd.basins(s, gd.SGD(lr=0.002), resolution=12, steps=200)
     spec = valid(charts.basin_map(b))
-    heat = spec["layer"][0]["layer"][1]
-    assert heat["encoding"]["color"]["field"] == "loss"
-    values = spec["datasets"][heat["data"]["name"]]
-    reached = b.labels[b.labels >= 0]
-    np.testing.assert_allclose(sorted(v["loss"] for v in values), np.sort(b.minimum_losses[reached]))
+    pixels, _ = image_layer(spec)
+    reached = np.where(b.labels >= 0, b.minimum_losses[np.maximum(b.labels, 0)], np.nan)
+    lo, hi = np.nanmin(reached), np.nanmax(reached)
+    expected = charts.ramp((reached - lo) / (hi - lo), charts.VIRIDIS)
+    expected[np.isnan(reached)] = [217, 217, 217, 255]
+    np.testing.assert_array_equal(pixels, expected)

@@ -100,8 +100,8 @@ def serve_app(timeout: float = 60.0):
 
 
 @contextlib.contextmanager
-def chromium_page(width: int = 1400, height: int = 1000):
-    """A Playwright page in the system's headless Chromium."""
+def chromium():
+    """The system's headless Chromium, driven by Playwright (which never downloads a browser)."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
@@ -110,10 +110,24 @@ def chromium_page(width: int = 1400, height: int = 1000):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def chromium_page(width: int = 1400, height: int = 1000, browser=None):
+    """A Playwright page of ``width`` x ``height`` in ``browser``, or in a Chromium of its own."""
+    if browser is None:
+        with chromium() as own:
+            with chromium_page(width, height, own) as page:
+                yield page
+        return
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 def open_and_wait(page, url: str, timeout_ms: int = 60_000):

@@ -18,7 +18,7 @@ class Lesson:
 
 
 LESSONS = (
-    Lesson("Foundations", "pages/loss_surfaces.py", "Loss surfaces", ":material/landscape:", "loss-surfaces",
+    Lesson("Foundations", "pages/loss_surfaces.py", "Loss surfaces", ":material/grid_on:", "loss-surfaces",
            "The loss is a surface over the weights; the convex bowl is the ideal that real losses are not."),
     Lesson("Foundations", "pages/gradient_descent.py", "Gradient descent", ":material/south_east:", "gradient-descent",
            "Step against the gradient. Too large a learning rate bounces or diverges, too small crawls; the path lives in the weight plane."),
@@ -26,7 +26,7 @@ LESSONS = (
            "Near the minimum the loss stops improving and hovers: stop after N updates without improvement, or cut the learning rate on each plateau and stop below a threshold."),
     Lesson("Learning rate over time", "pages/schedules.py", "Learning-rate schedules", ":material/trending_down:", "schedules",
            "Change the learning rate as training goes: step, exponential and cosine decay settle the run; cyclical rates and warm restarts kick it out of a narrow minimum."),
-    Lesson("Non-convex landscapes", "pages/local_minima.py", "Local minima", ":material/filter_hdr:", "local-minima",
+    Lesson("Non-convex landscapes", "pages/local_minima.py", "Local minima", ":material/pin_drop:", "local-minima",
            "The start decides which valley gradient descent ends in; the basin map shows it for every start, and a large step makes runs jump basins."),
     Lesson("Non-convex landscapes", "pages/saddle_points.py", "Saddle points", ":material/swap_vert:", "saddle-points",
            "A zero gradient is not a minimum: plain gradient descent falsely converges at a saddle or on a plateau; a little noise lets it escape."),

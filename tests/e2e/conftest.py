@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tools.browser import chromium_page, chromium_path, open_and_wait, serve_app
+from tools.browser import chromium, chromium_page, chromium_path, open_and_wait, serve_app
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +17,22 @@ def app_url():
 
 
 @pytest.fixture(scope="session")
-def browser_page(app_url):
-    with chromium_page() as page:
+def browser(app_url):
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def browser_page(app_url, browser):
+    with chromium_page(browser=browser) as page:
         # A fresh server's first session may not know the page list yet: open the home page first.
+        open_and_wait(page, app_url)
+        yield page
+
+
+@pytest.fixture(scope="session")
+def phone_page(app_url, browser):
+    """A 400x900 viewport, as a phone held upright."""
+    with chromium_page(width=400, height=900, browser=browser) as page:
         open_and_wait(page, app_url)
         yield page
