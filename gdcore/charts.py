@@ -75,11 +75,14 @@ def plain(value, digits=3):
     return power if mantissa == "1" else f"{mantissa}×{power}"
 
 
+#: More known critical points than this and a landscape marks only the global minimum.
+MARKER_LIMIT = 40
 #: Most contour vertices one surface sends: an egg-crate like Rastrigin has thousands of rings.
-CONTOUR_VERTICES = 1500
+CONTOUR_VERTICES = 1200
 
 _MARKER_STYLE = {
     "minimum": {"shape": "diamond", "color": "#111111"},
+    "global minimum": {"shape": "diamond", "color": "#111111"},
     "saddle": {"shape": "cross", "color": "#7b3294"},
     "maximum": {"shape": "triangle-up", "color": "#b35806"},
     "degenerate": {"shape": "square", "color": "#555555"},
@@ -273,13 +276,8 @@ def surface(
     heat = image(ramp(t), bounds, opacity=0.92)
     x, y = _scales(bounds)
     lines = contour_lines(xs, ys, z, contour_levels(z, levels, log))
-    # At most CONTOUR_VERTICES vertices (every k-th of each line, its ends kept) and four
-    # significant digits: finer than a pixel either way. Ordering by the line id keeps each
-    # line's rows in the order given (Vega's sort breaks ties by insertion order), so no
-    # per-row order field is sent.
-    stride = max(1, -(-len(lines) // CONTOUR_VERTICES))
-    keep = (lines["order"] % stride == 0) | (lines["line"] != lines["line"].shift(-1))
-    lines = lines.loc[keep, ["x", "y", "line"]].round({"x": _decimals(bounds), "y": _decimals(bounds)})
+    # A thousandth of the window is under a pixel of a plot 1,000 px wide.
+    lines = _thin_contours(lines, CONTOUR_VERTICES).round({"x": _decimals(bounds) - 1, "y": _decimals(bounds) - 1})
     contour = (
         alt.Chart(lines)
         .mark_line(strokeWidth=0.8, color="#36454f", opacity=0.55, clip=True)
@@ -290,6 +288,30 @@ def surface(
     if title:
         props["title"] = title
     return alt.layer(heat, bar, contour).properties(**props)
+
+
+def _thin_contours(lines, budget):
+    """At most ``budget`` contour vertices: every k-th of each line (its last kept), the shortest lines
+    dropped if that is not enough. Finer than a pixel either way.
+
+    Only ``x, y, line`` are kept: ordering by the line id keeps each line's rows in the order given
+    (Vega's sort breaks ties by insertion order), so no per-row order field is sent.
+    """
+    if not len(lines):
+        return lines[["x", "y", "line"]]
+    ids = lines["line"].to_numpy().astype(np.int64)
+    lengths = np.bincount(ids)
+    stride = 1
+    while (np.ceil(lengths / stride) + 1).sum() > budget and stride < lengths.max():
+        stride += 1
+    cost = np.ceil(lengths / stride) + 1
+    kept_lines = np.zeros(len(lengths), dtype=bool)
+    longest_first = np.argsort(-lengths, kind="stable")
+    kept_lines[longest_first[np.cumsum(cost[longest_first]) <= budget]] = True
+    order = lines["order"].to_numpy()
+    last = np.r_[ids[1:] != ids[:-1], True]
+    keep = kept_lines[ids] & ((order % stride == 0) | last)
+    return lines.loc[keep, ["x", "y", "line"]]
 
 
 def _evaluate(loss, xs, ys):
@@ -312,7 +334,7 @@ def _decimals(bounds):
 PATH_DASHES = ((1, 0), (7, 3), (2, 2), (9, 3, 2, 3), (4, 4), (1, 3), (12, 3), (5, 2, 1, 2))
 PATH_WIDTHS = (4.0, 2.6, 2.2, 2.0, 1.8, 1.8, 1.6, 1.6)
 #: Most points drawn of one path: a longer one is thinned for display (its end always kept).
-PATH_POINTS = 600
+PATH_POINTS = 300
 
 
 def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colors=PATH_COLORS):
@@ -339,15 +361,18 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {"path": [], "step": [], "x": [], "y": []}
     )
+    if len(data):
+        # Five significant digits of the window the paths span: finer than a pixel, half the bytes.
+        window = bounds or ((data.x.min(), data.x.max()), (data.y.min(), data.y.max()))
+        data = data.round({"x": _decimals(window) + 1, "y": _decimals(window) + 1})
     names = list(named_points)
     n = max(1, len(names))
     legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260) if len(names) > 1 else None
     color = alt.Color("path:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title="path", legend=legend)
     dash = alt.StrokeDash("path:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
                           title="path", legend=legend)
-    # A width per row with no scale: a width scale on a nominal field makes Vega-Lite warn.
-    data["w"] = data["path"].map(dict(zip(names, _cycle(PATH_WIDTHS, n))))
-    width = alt.StrokeWidth("w:Q", scale=None)
+    # Ordinal, in the legend's order: a width scale on a nominal field makes Vega-Lite warn.
+    width = alt.StrokeWidth("path:O", sort=names, scale=alt.Scale(domain=names, range=list(_cycle(PATH_WIDTHS, n))), legend=None)
     if bounds is not None:
         x, y = _scales(bounds)
     else:
@@ -370,6 +395,25 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
         x="x1:Q", y="y1:Q", color=color_of_row
     )
     return line + starts + finish
+
+
+#: Most rows any one chart sends for its curves: under Altair's 5,000-row limit in a notebook.
+CURVE_ROWS = 4000
+
+
+def thin(n, budget):
+    """Indices of at most ``budget`` of ``n`` evenly spaced items, the first and the last kept.
+
+    Charts draw long runs from these; the data returned by gdcore keeps every point.
+
+    >>> thin(10, 4).tolist()
+    [0, 3, 6, 9]
+    >>> thin(3, 10).tolist()
+    [0, 1, 2]
+    """
+    if n <= budget:
+        return np.arange(n)
+    return np.unique(np.rint(np.linspace(0, n - 1, max(2, int(budget)))).astype(np.int64))
 
 
 def _cycle(values, n):
@@ -430,10 +474,12 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
     ``log=None`` picks a log axis when positive values span more than two decades.
     """
     frames = []
+    budget = CURVE_ROWS // max(1, len(series))
     for name, values in series.items():
-        values = np.asarray(values, dtype=np.float64)
-        xs = np.arange(len(values)) if x_values is None else np.asarray(x_values[name], dtype=np.float64)
-        frames.append(pd.DataFrame({"series": name, "x": xs, field: values}))
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        xs = np.arange(len(values)) if x_values is None else np.asarray(x_values[name], dtype=np.float64).reshape(-1)
+        keep = thin(len(values), budget)
+        frames.append(pd.DataFrame({"series": name, "x": xs[keep], field: values[keep]}))
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"series": [], "x": [], field: []})
     data = data[np.isfinite(data[field])].copy()
     if log is None:
@@ -447,8 +493,8 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
     # Series on the same values (two lr schedules that agree for a while) must not hide each other.
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
                           title=None, legend=legend)
-    data["w"] = data["series"].map(dict(zip(names, [w * 0.75 for w in _cycle(PATH_WIDTHS, n)])))
-    stroke = alt.StrokeWidth("w:Q", scale=None)
+    stroke = alt.StrokeWidth("series:O", sort=names, scale=alt.Scale(domain=names, range=[w * 0.75 for w in _cycle(PATH_WIDTHS, n)]),
+                             legend=None)
     return (
         alt.Chart(data)
         .mark_line(clip=True)
@@ -507,6 +553,9 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
             pts = getattr(objective, attr, None)
             if pts is not None and len(pts):
                 critical[kind] = pts
+        if sum(len(p) for p in critical.values()) > MARKER_LIMIT:
+            # An egg-crate (Rastrigin: 441 critical points) would be carpeted: the global minimum only.
+            critical = {"global minimum": critical["minimum"][:1]} if "minimum" in critical else {}
     layers = [chart]
     if critical:
         layers.append(markers(critical))
@@ -614,8 +663,9 @@ def dots(named_points: Mapping[str, np.ndarray], *, colors=("#e8702a", "#6a3d9a"
     >>> type(dots({"sample minima": np.zeros((3, 2))})).__name__
     'Chart'
     """
+    budget = CURVE_ROWS // max(1, len(named_points))
     frames = [
-        pd.DataFrame({"set": name, "x": pts[:, 0], "y": pts[:, 1]})
+        pd.DataFrame({"set": name, "x": pts[thin(len(pts), budget), 0], "y": pts[thin(len(pts), budget), 1]})
         for name, pts in ((n, np.asarray(p, dtype=np.float64).reshape(-1, 2)) for n, p in named_points.items())
     ]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"set": [], "x": [], "y": []})
@@ -661,10 +711,12 @@ def xy_lines(
     points = points or {}
 
     def frame(named):
-        frames = [
-            pd.DataFrame({"series": name, "x": np.asarray(x, dtype=np.float64), "y": np.asarray(y, dtype=np.float64)})
-            for name, (x, y) in named.items()
-        ]
+        budget = CURVE_ROWS // max(1, len(lines) + len(points))
+        frames = []
+        for name, (x, y) in named.items():
+            x, y = np.asarray(x, dtype=np.float64).reshape(-1), np.asarray(y, dtype=np.float64).reshape(-1)
+            keep = thin(len(x), budget)
+            frames.append(pd.DataFrame({"series": name, "x": x[keep], "y": y[keep]}))
         data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"series": [], "x": [], "y": []})
         keep = np.isfinite(data.x) & np.isfinite(data.y)
         if log_x:
@@ -833,7 +885,8 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
     losses = np.asarray(losses, dtype=np.float64)
     steps = np.arange(len(losses))
     best = np.fmin.accumulate(losses)
-    data = pd.DataFrame({"step": steps, "loss": losses, "best": best})
+    keep = thin(len(losses), CURVE_ROWS // 2)
+    data = pd.DataFrame({"step": steps[keep], "loss": losses[keep], "best": best[keep]})
     data = data[np.isfinite(data.loss)]
     if log is None:
         vals = data.loss.to_numpy()
@@ -884,7 +937,8 @@ def faint_path(points, *, color="#d62728", opacity=0.45, width=1.2):
     'Chart'
     """
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    data = pd.DataFrame({"step": np.arange(len(pts)), "x": pts[:, 0], "y": pts[:, 1]})
+    keep = thin(len(pts), CURVE_ROWS)
+    data = pd.DataFrame({"step": keep, "x": pts[keep, 0], "y": pts[keep, 1]})
     data = data[np.isfinite(data.x) & np.isfinite(data.y)]
     return alt.Chart(data).mark_line(color=color, opacity=opacity, strokeWidth=width, clip=True).encode(
         x="x:Q", y="y:Q", order="step:Q"
