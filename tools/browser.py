@@ -58,11 +58,18 @@ def serve_app(timeout: float = 60.0):
     Waits on Streamlit's health endpoint (not on a sleep), and stops the
     server on exit.
     """
+    with serve_script(ROOT / "streamlit_app.py", timeout) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serve_script(script, timeout: float = 60.0):
+    """Serve any Streamlit script headless on a free port; yield ``(base URL, server process)``."""
     port = free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+            sys.executable, "-m", "streamlit", "run", str(script),
             "--server.headless", "true",
             "--server.port", str(port),
             "--server.address", "127.0.0.1",
@@ -89,7 +96,7 @@ def serve_app(timeout: float = 60.0):
             if time.monotonic() > deadline:
                 raise TimeoutError("streamlit did not become healthy in time")
             time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
