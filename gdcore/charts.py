@@ -973,3 +973,80 @@ def hatch(xs, ys, mask, *, label="marked", color="#111111", width=1.4, legend=Tr
     return alt.Chart(data).mark_rule(strokeWidth=width, opacity=0.9).encode(
         x="x:Q", x2="x2:Q", y="y:Q", color=alt.Color("label:N", scale=color_scale, legend=legend)
     )
+
+
+def arrows(named, *, colors=PATH_COLORS, width=2.6, head=0.18):
+    """Arrows from points, one colour and legend entry each: ``named[name] = (point, direction)``.
+
+    E.g. minus the full gradient and minus one sample's gradient at the same
+    point, drawn at the same length so that the angle between them shows. The
+    head is two short strokes at ±25° from the tip, ``head`` times the arrow's
+    length, drawn in data units so it stays on the shaft when a chart is
+    stretched. The legend shows a stroke per name.
+
+    >>> chart = arrows({"−∇L": ((0.0, 0.0), (1.0, 0.0)), "−∇ℓ₁": ((0.0, 0.0), (0.0, 1.0))})
+    >>> sorted(set(chart.data["name"]))
+    ['−∇L', '−∇ℓ₁']
+    >>> chart.data[chart.data.name == "−∇L"][["x", "y"]].round(3).values.tolist()[:2]
+    [[0.0, 0.0], [1.0, 0.0]]
+    """
+    rows = []
+    for name, (point, direction) in named.items():
+        p = np.asarray(point, dtype=np.float64)
+        d = np.asarray(direction, dtype=np.float64)
+        q = p + d
+        wings = []
+        for a in (np.radians(25), -np.radians(25)):
+            rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+            wings.append(q - head * rot @ d)
+        for seg, (a, b) in enumerate(((p, q), (q, wings[0]), (q, wings[1]))):
+            rows += [(name, seg, 0, *a), (name, seg, 1, *b)]
+    data = pd.DataFrame(rows, columns=["name", "seg", "order", "x", "y"])
+    data["key"] = data["name"] + "/" + data["seg"].astype(str)
+    names = list(named)
+    color = alt.Color("name:N", scale=alt.Scale(domain=names, range=list(_cycle(colors, max(1, len(names))))),
+                      legend=alt.Legend(orient="bottom", title=None, symbolType="stroke", symbolStrokeWidth=2.5,
+                                        labelLimit=300))
+    return alt.Chart(data).mark_line(strokeWidth=width, strokeCap="round", clip=True).encode(
+        x="x:Q", y="y:Q", color=color, detail="key:N", order="order:Q"
+    )
+
+
+def save(chart, path, *, scale=2.0):
+    """Write ``chart`` to ``path``: ``.png`` or ``.svg`` offline, or ``.html`` / ``.json``.
+
+    PNG and SVG are rendered by vl-convert (``pip install "gdcore[export]"``), which
+    bundles Vega and needs no browser and no network; HTML and JSON need nothing
+    more. ``scale`` multiplies a PNG's pixels (2: sharp on a slide or a high-density
+    screen). Returns the path written.
+
+    >>> import tempfile, pathlib
+    >>> out = save(faint_path(np.zeros((3, 2))), pathlib.Path(tempfile.mkdtemp()) / "path.json")
+    >>> out.suffix
+    '.json'
+    """
+    from pathlib import Path
+
+    from gdcore._checks import ParameterError
+
+    path = Path(path)
+    kind = path.suffix.lower().lstrip(".")
+    if kind not in ("png", "svg", "html", "json"):
+        raise ParameterError(f"The 'path' parameter of save must end in .png, .svg, .html or .json. Got {str(path)!r} instead.")
+    if kind in ("png", "svg"):
+        try:
+            import vl_convert as vlc
+        except ImportError:
+            raise ImportError(
+                f"saving a chart as .{kind} needs vl-convert: pip install \"gdcore[export]\" (or vl-convert-python)"
+            ) from None
+        spec = chart.to_dict()
+        if kind == "png":
+            path.write_bytes(vlc.vegalite_to_png(spec, scale=float(scale)))
+        else:
+            path.write_text(vlc.vegalite_to_svg(spec))
+    elif kind == "html":
+        chart.save(str(path), format="html")
+    else:
+        path.write_text(chart.to_json())
+    return path

@@ -208,3 +208,18 @@ def test_thinning_keeps_both_ends_and_evenly_spaced_points():
     keep = charts.thin(100_001, 1001)
     assert keep[0] == 0 and keep[-1] == 100_000 and len(keep) == 1001
     np.testing.assert_array_equal(np.diff(keep), 100)
+
+
+def test_save_writes_png_and_svg_offline(tmp_path):
+    s = gd.surfaces.Quadratic(eigenvalues=(1.0, 4.0))
+    chart = charts.landscape(s, bounds=SQUARE, width=200, height=200)
+    png = charts.save(chart, tmp_path / "run.png", scale=2)
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert 400 <= width <= 700 and 400 <= height <= 700, (width, height)  # 200 px plot x scale 2, plus axes
+    svg = charts.save(chart, tmp_path / "run.svg").read_text()
+    assert "<svg" in svg and "data:image/png;base64," in svg
+    assert json.loads(charts.save(chart, tmp_path / "run.json").read_text())["layer"]
+    with pytest.raises(gd.ParameterError, match="'path' parameter of save"):
+        charts.save(chart, tmp_path / "run.jpeg")
