@@ -1050,3 +1050,71 @@ def save(chart, path, *, scale=2.0):
     else:
         path.write_text(chart.to_json())
     return path
+
+
+def replay(objective, points, *, bounds=None, title=None, resolution=70, width=WIDTH, height=None,
+           name="gradient descent", color=PATH_COLORS[0], label="step", start=None):
+    """A run on its landscape with a replay slider that scrubs it in the browser, without a rerun.
+
+    The slider (a Vega-Lite parameter bound to a range input under the plot) picks an update
+    ``t``: the path up to ``t`` is drawn strong over the whole path drawn faint, and an arrow
+    goes from ``w_t`` to ``w_{t+1}``, the real next step to scale (for plain gradient descent
+    that is :math:`-\\eta\\nabla L(w_t)`). The arrowhead is a chevron in the plane's own units,
+    so it points along the step whatever the chart's aspect. ``points`` is the run's
+    ``(T+1, 2)`` path; non-finite points (a diverged run) are left out. ``start`` is the
+    slider's first value (default: the last update).
+
+    >>> import gdcore as gd
+    >>> traj = gd.descend(gd.surfaces.get("bowl"), gd.SGD(lr=0.1), (1.0, 1.0), 5)
+    >>> spec = replay(gd.surfaces.get("bowl"), traj.points).to_dict()
+    >>> spec["params"][0]["bind"]["input"], spec["params"][0]["bind"]["max"]
+    ('range', 4)
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    finite = np.isfinite(pts).all(axis=-1)
+    n_ok = int(np.argmin(finite)) if not finite.all() else len(pts)
+    pts = pts[:n_ok]
+    bounds = bounds if bounds is not None else objective.bounds
+    base = landscape(objective, None, bounds=bounds, resolution=resolution, width=width, height=height)
+    last = max(0, len(pts) - 2)
+    t = alt.param(name="t", value=int(last if start is None else min(max(0, start), last)),
+                  bind=alt.binding_range(min=0, max=last, step=1, name=f"replay: {label} "))
+    keep = thin(len(pts), PATH_POINTS * 2)
+    path = pd.DataFrame({"step": keep, "x": pts[keep, 0], "y": pts[keep, 1]})
+    x, y = _scales(bounds)
+    faint = alt.Chart(path).mark_line(color=color, opacity=0.3, strokeWidth=1.5, clip=True).encode(x=x, y=y, order="step:Q")
+    strong = (alt.Chart(path).mark_line(color=color, strokeWidth=2.6, clip=True, point=alt.OverlayMarkDef(size=14, clip=True))
+              .encode(x=x, y=y, order="step:Q").transform_filter("datum.step <= t"))
+    # The arrow of each update: shaft from w_t to w_{t+1}, then a chevron back from the tip.
+    if len(pts) >= 2:
+        p, q = pts[:-1], pts[1:]
+        d = q - p
+        length = np.hypot(d[:, 0], d[:, 1])
+        (bx0, bx1), (by0, by1) = bounds
+        window = min(bx1 - bx0, by1 - by0)
+        head = np.minimum(0.35 * length, 0.045 * window)
+        unit = np.divide(d, length[:, None], out=np.zeros_like(d), where=length[:, None] > 0)
+        cos, sin = np.cos(np.radians(25)), np.sin(np.radians(25))
+        back = -unit
+        left = q + head[:, None] * np.stack([back[:, 0] * cos - back[:, 1] * sin, back[:, 0] * sin + back[:, 1] * cos], axis=-1)
+        right = q + head[:, None] * np.stack([back[:, 0] * cos + back[:, 1] * sin, -back[:, 0] * sin + back[:, 1] * cos], axis=-1)
+        steps = np.arange(len(p))
+        rows = []
+        for part, a, b in (("shaft", p, q), ("left", left, q), ("right", right, q)):
+            rows.append(pd.DataFrame({"step": steps, "part": part, "x": a[:, 0], "y": a[:, 1], "x2": b[:, 0], "y2": b[:, 1]}))
+        arrows = pd.concat(rows, ignore_index=True).round({c: _decimals(bounds) + 1 for c in ("x", "y", "x2", "y2")})
+    else:
+        arrows = pd.DataFrame({"step": [], "part": [], "x": [], "y": [], "x2": [], "y2": []})
+    arrow_layer = (alt.Chart(arrows).mark_rule(color="#111111", strokeWidth=2.4, clip=True)
+                   .encode(x=x, y=y, x2="x2:Q", y2="y2:Q").transform_filter("datum.step == t"))
+    every = pd.DataFrame({"step": np.arange(len(pts)), "x": pts[:, 0], "y": pts[:, 1]}) if len(pts) <= CURVE_ROWS else path
+    here = (alt.Chart(every).mark_point(shape="circle", size=120, filled=True, color=color, stroke="white", strokeWidth=1.5, clip=True)
+            .encode(x=x, y=y).transform_filter("datum.step == t"))
+    first = alt.Chart(path.iloc[:1]).mark_point(shape="circle", size=90, filled=False, color=color, strokeWidth=2, clip=True).encode(x=x, y=y)
+    # One level of layers, as landscape() makes: deeper nesting keeps the chart from following its column.
+    chart = alt.layer(*base.layer, faint, strong, arrow_layer, here, first).resolve_scale(
+        color="independent", shape="independent", fill="independent").add_params(t)
+    props = {"width": base.width, "height": base.height}
+    if title:
+        props["title"] = title
+    return chart.properties(**props)

@@ -26,6 +26,7 @@ def show(chart):
     # In place, not .properties(): that deep-copies the whole chart. Cached charts come back
     # from st.cache_data as fresh copies, so nothing shared is changed.
     chart.autosize = FIT_WIDTH
+    chart.width = "container"
     # Altair keeps ordinary attributes as spec properties; this must shadow the method instead.
     object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
     st.altair_chart(chart, width="stretch")
