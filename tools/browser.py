@@ -150,3 +150,31 @@ def open_and_wait(page, url: str, timeout_ms: int = 60_000):
         }""",
         timeout=timeout_ms,
     )
+
+
+# Counts the reruns the app starts, from the script-state attribute's history (a rerun
+# that starts and ends within one task is still seen through the records' old values).
+_COUNT_RERUNS = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    window.__gdReruns = 0;
+    if (window.__gdObserver) window.__gdObserver.disconnect();
+    window.__gdObserver = new MutationObserver((records) => {
+        for (const r of records) if (app.getAttribute('data-test-script-state') === 'running' || r.oldValue === 'running') {
+            window.__gdReruns += 1; break;
+        }
+    });
+    window.__gdObserver.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def press_during_reruns(page, target, key: str, times: int, timeout_ms: int = 60_000):
+    """Press ``key`` on ``target`` (a locator), then, once that rerun has started, ``times - 1``
+    more times: those presses land while the script runs. Returns once the app is idle.
+    No sleeps: each wait is on the app's state."""
+    target.focus()
+    page.evaluate(_COUNT_RERUNS)
+    page.keyboard.press(key)
+    page.wait_for_function("() => window.__gdReruns >= 1", timeout=timeout_ms)
+    for _ in range(times - 1):
+        page.keyboard.press(key)
+    page.wait_for_selector(APP_IDLE, timeout=timeout_ms)

@@ -56,9 +56,13 @@ class Params:
             return cast(min(max(x, min_value), max_value))
 
         self._seed(name, value, parse)
-        # A range that shrank since the last run (e.g. fewer steps) must still hold the value.
+        # A range that shrank since the last run (e.g. fewer steps) must still hold the value. Only
+        # then is it written: writing a widget's state sends it to the browser, and a key press made
+        # during this rerun would be overwritten by the value the rerun started from.
         key = self.key(name)
-        st.session_state[key] = cast(min(max(st.session_state[key], min_value), max_value))
+        clamped = cast(min(max(st.session_state[key], min_value), max_value))
+        if clamped != st.session_state[key]:
+            st.session_state[key] = clamped
         result = st.slider(label, min_value, max_value, step=step, key=key, **kwargs)
         self._publish(name, result)
         return result
