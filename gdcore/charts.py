@@ -334,7 +334,7 @@ def _decimals(bounds):
 PATH_DASHES = ((1, 0), (7, 3), (2, 2), (9, 3, 2, 3), (4, 4), (1, 3), (12, 3), (5, 2, 1, 2))
 PATH_WIDTHS = (4.0, 2.6, 2.2, 2.0, 1.8, 1.8, 1.6, 1.6)
 #: Most points drawn of one path: a longer one is thinned for display (its end always kept).
-PATH_POINTS = 300
+PATH_POINTS = 250
 
 
 def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colors=PATH_COLORS):
@@ -371,8 +371,10 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     color = alt.Color("path:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title="path", legend=legend)
     dash = alt.StrokeDash("path:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
                           title="path", legend=legend)
-    # Ordinal, in the legend's order: a width scale on a nominal field makes Vega-Lite warn.
-    width = alt.StrokeWidth("path:O", sort=names, scale=alt.Scale(domain=names, range=list(_cycle(PATH_WIDTHS, n))), legend=None)
+    # A width per row, unscaled: a width scale on the legend's field makes Vega-Lite warn
+    # (unsorted discrete field, conflicting legends).
+    data["w"] = data["path"].map(dict(zip(names, _cycle(PATH_WIDTHS, n))))
+    width = alt.StrokeWidth("w:Q", scale=None)
     if bounds is not None:
         x, y = _scales(bounds)
     else:
@@ -467,11 +469,13 @@ def arrow(point, direction, *, color="#111111", label="−∇L"):
     return line + tip + text
 
 
-def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step", log=None, width=WIDTH, height=220, colors=PATH_COLORS, x_values=None):
+def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step", log=None, width=WIDTH, height=220,
+           colors=PATH_COLORS, x_values=None, x_domain=None):
     """Named series against their index (or ``x_values[name]``), one line each.
 
     ``field`` names the quantity (a column name); ``title`` labels the y axis.
     ``log=None`` picks a log axis when positive values span more than two decades.
+    ``x_domain=(lo, hi)`` fixes the x axis exactly (e.g. to a map's window above it).
     """
     frames = []
     budget = CURVE_ROWS // max(1, len(series))
@@ -493,13 +497,14 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
     # Series on the same values (two lr schedules that agree for a while) must not hide each other.
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
                           title=None, legend=legend)
-    stroke = alt.StrokeWidth("series:O", sort=names, scale=alt.Scale(domain=names, range=[w * 0.75 for w in _cycle(PATH_WIDTHS, n)]),
-                             legend=None)
+    data["w"] = data["series"].map(dict(zip(names, [w * 0.75 for w in _cycle(PATH_WIDTHS, n)])))
+    stroke = alt.StrokeWidth("w:Q", scale=None)
     return (
         alt.Chart(data)
         .mark_line(clip=True)
         .encode(
-            x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=PLAIN)),
+            x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=PLAIN),
+                    scale=alt.Scale(domain=list(x_domain), nice=False, zero=False) if x_domain is not None else alt.Scale()),
             y=alt.Y(f"{field}:Q", title=(title or field) + (" (log scale)" if log else ""), scale=y_scale,
                     axis=log_axis() if log else alt.Axis(format=PLAIN)),
             color=color,
@@ -511,9 +516,11 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
     )
 
 
-def loss_curve(series: Mapping[str, np.ndarray], *, x_title="step", log=None, width=WIDTH, height=240, colors=PATH_COLORS, x_values=None):
+def loss_curve(series: Mapping[str, np.ndarray], *, x_title="step", log=None, width=WIDTH, height=240, colors=PATH_COLORS,
+               x_values=None, x_domain=None):
     """Loss against step for one or more named runs; log axis when it spans decades."""
-    return curves(series, "loss", x_title=x_title, log=log, width=width, height=height, colors=colors, x_values=x_values)
+    return curves(series, "loss", x_title=x_title, log=log, width=width, height=height, colors=colors, x_values=x_values,
+                  x_domain=x_domain)
 
 
 def lr_curve(series: Mapping[str, np.ndarray], *, x_title="update", log=False, width=WIDTH, height=200, colors=PATH_COLORS):
@@ -898,10 +905,11 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
         "series:N",
         scale=alt.Scale(domain=["loss", "best so far"], range=[color, "#222222"]),
         title=None,
-        legend=alt.Legend(orient="bottom"),
+        legend=alt.Legend(orient="bottom", symbolType="stroke"),
     )
     long = data.melt(id_vars="step", value_vars=["loss", "best"], var_name="series", value_name="value")
     long["series"] = long.series.replace({"best": "best so far"})
+    long["w"] = np.where(long["series"] == "loss", 1.6, 1.4)
     lines = (
         alt.Chart(long.rename(columns={"value": "loss"}))
         .mark_line(clip=True)
@@ -909,8 +917,10 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
             x=x,
             y=y,
             color=series,
-            strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["loss", "best so far"], range=[[1, 0], [5, 3]]), legend=None),
-            strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=["loss", "best so far"], range=[1.6, 1.4]), legend=None),
+            # The same title and legend as the colour, so the two merge into one legend of dashed strokes.
+            strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["loss", "best so far"], range=[[1, 0], [5, 3]]),
+                                      title=None, legend=alt.Legend(orient="bottom", symbolType="stroke")),
+            strokeWidth=alt.StrokeWidth("w:Q", scale=None),
             tooltip=["series:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
         )
     )
@@ -1118,3 +1128,28 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     if title:
         props["title"] = title
     return chart.properties(**props)
+
+
+def levels(named: Mapping[str, float], *, colors=("#555555",), dash=(5, 4)):
+    """Horizontal dashed lines at given values, each labelled on the line itself (no legend entry).
+
+    Layer it over :func:`curves` or :func:`xy_lines` to mark reference values,
+    e.g. the loss at a saddle and at the minima, or the ``tol`` a stopping rule
+    waits for; it takes the y scale (log or not) of the chart it is layered on.
+    Keeping reference lines out of the legend leaves the legend to the runs;
+    colours are fixed per mark, so no colour scale meets the chart's own.
+
+    >>> chart = levels({"tol = 0.001": 1e-3, "minimum: -0.25": -0.25}, colors=("#555555", "#111111"))
+    >>> [layer.data["label"].tolist() for layer in chart.layer[::2]]
+    [['tol = 0.001'], ['minimum: -0.25']]
+    """
+    layers = []
+    for name, color in zip(named, _cycle(tuple(colors), max(1, len(named)))):
+        value = float(named[name])
+        if not np.isfinite(value):
+            continue
+        data = pd.DataFrame({"label": [name], "v": [value]})
+        layers.append(alt.Chart(data).mark_rule(strokeDash=list(dash), strokeWidth=1.5, color=color).encode(y=alt.Y("v:Q")))
+        layers.append(alt.Chart(data).mark_text(align="left", baseline="bottom", dx=4, dy=-3, fontSize=11, color=color)
+                      .encode(y="v:Q", x=alt.value(0), text="label:N"))
+    return alt.layer(*layers)

@@ -56,13 +56,15 @@ class Params:
             return cast(min(max(x, min_value), max_value))
 
         self._seed(name, value, parse)
-        # A range that shrank since the last run (e.g. fewer steps) must still hold the value. Only
-        # then is it written: writing a widget's state sends it to the browser, and a key press made
-        # during this rerun would be overwritten by the value the rerun started from.
-        key = self.key(name)
+        # A range that changed since the last run (e.g. fewer steps) must still hold the value, and a
+        # slider whose range changes is a new widget to Streamlit, which would start it at its minimum:
+        # then the value is written back. Only then: writing a widget's state sends it to the browser,
+        # and a key press made during this rerun would be overwritten by the value the rerun began with.
+        key, span = self.key(name), f"{self.key(name)}.range"
         clamped = cast(min(max(st.session_state[key], min_value), max_value))
-        if clamped != st.session_state[key]:
+        if clamped != st.session_state[key] or st.session_state.get(span) != (min_value, max_value):
             st.session_state[key] = clamped
+            st.session_state[span] = (min_value, max_value)
         result = st.slider(label, min_value, max_value, step=step, key=key, **kwargs)
         self._publish(name, result)
         return result
