@@ -367,7 +367,8 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
         data = data.round({"x": _decimals(window) + 1, "y": _decimals(window) + 1})
     names = list(named_points)
     n = max(1, len(names))
-    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260) if len(names) > 1 else None
+    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260,
+                        columns=min(len(names), 2)) if len(names) > 1 else None
     color = alt.Color("path:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title="path", legend=legend)
     dash = alt.StrokeDash("path:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
                           title="path", legend=legend)
@@ -416,6 +417,25 @@ def thin(n, budget):
     if n <= budget:
         return np.arange(n)
     return np.unique(np.rint(np.linspace(0, n - 1, max(2, int(budget)))).astype(np.int64))
+
+
+#: The tallest a weight plane grows when it follows a wide column.
+MAX_PLANE_HEIGHT = 520
+
+
+def keep_aspect(chart, ratio, max_height=MAX_PLANE_HEIGHT):
+    """Make the plot's height follow its width (``height = ratio * width``, at most ``max_height``).
+
+    A chart drawn at the width of its column (a phone, a side column) keeps one unit of
+    w₁ as long as one unit of w₂ instead of being squeezed: Vega recomputes the height
+    from the width it was given. At a fixed width (a notebook) nothing changes.
+
+    >>> spec = keep_aspect(alt.Chart().mark_point().properties(width=400, height=200), 0.5).to_dict()
+    >>> spec["params"][0]["expr"]
+    'min(width * 0.5, 520)'
+    """
+    height = alt.param(name="height", expr=f"min(width * {ratio:.6g}, {int(max_height)})")
+    return chart.add_params(height)
 
 
 def _cycle(values, n):
@@ -492,7 +512,9 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     names = list(series)
     n = max(1, len(names))
-    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260) if len(names) > 1 else None
+    # Two columns: a row of four labels would run past a phone's edge.
+    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260,
+                        columns=min(len(names), 2)) if len(names) > 1 else None
     color = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title=None, legend=legend)
     # Series on the same values (two lr schedules that agree for a while) must not hide each other.
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
@@ -571,7 +593,9 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    return alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent", strokeDash="independent").properties(**props)
+    return keep_aspect(
+        alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent", strokeDash="independent").properties(**props),
+        height / width)
 
 
 BASIN_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
@@ -657,7 +681,7 @@ def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
     if title:
         props["title"] = title
     layers = [image(rgba, bounds), legend, markers({"minimum": shown}, labels={"minimum": "minimum"})]
-    return alt.layer(*layers).resolve_scale(color="independent").properties(**props)
+    return keep_aspect(alt.layer(*layers).resolve_scale(color="independent").properties(**props), height / width)
 
 
 def dots(named_points: Mapping[str, np.ndarray], *, colors=("#e8702a", "#6a3d9a", "#33a02c"), size=24, opacity=0.8, title=None):
@@ -1127,7 +1151,7 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     props = {"width": base.width, "height": base.height}
     if title:
         props["title"] = title
-    return chart.properties(**props)
+    return keep_aspect(chart.properties(**props), base.height / base.width)
 
 
 def levels(named: Mapping[str, float], *, colors=("#555555",), dash=(5, 4)):
