@@ -26,6 +26,9 @@ _SUBMODULES = (
     "descent",
     "critical",
     "weight_averaging",
+    "datasets",
+    "nn",
+    "landscape",
     "charts",
 )
 

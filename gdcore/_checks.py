@@ -92,31 +92,91 @@ def check_option(value, name, owner, options):
     return value
 
 
-def check_points(value, name, owner, *, batched=True):
-    """Return ``value`` as a float64 array of shape ``(..., 2)`` with finite entries.
+class _Text(str):
+    """A description shown as is in a message (its repr has no quotes)."""
 
-    With ``batched=False`` only a single point of shape ``(2,)`` is accepted.
+    def __repr__(self):
+        return str(self)
+
+
+def describe(value):
+    """What a message shows as "Got ...": the value itself, or the shape and dtype of a big array."""
+    if isinstance(value, np.ndarray) and (value.size > 6 or value.ndim > 2):
+        return _Text(f"an array of shape {value.shape} and dtype {value.dtype}")
+    if isinstance(value, (list, tuple)) and len(value) > 6:
+        return _Text(f"a {type(value).__name__} of length {len(value)}")
+    return value
+
+
+def real_array(value, name, owner, expected="an array of real numbers"):
+    """Return ``value`` as a float64 array, refusing what would convert only by losing something.
+
+    Ints and floats of any width are accepted; bool (True is not 1.0 weight),
+    complex (the imaginary part would be dropped), strings, objects and
+    ragged lists fail naming ``name``. Non-finite entries are kept: the caller
+    decides whether they are data (a diverged run) or an error.
     """
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        fail(name, owner, "an array of shape (2,) or (..., 2) of floats", value)
-    shape_ok = arr.shape == (2,) if not batched else (arr.ndim >= 1 and arr.shape[-1] == 2)
+    arr = value
+    if not isinstance(value, np.ndarray):
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError, OverflowError):
+            fail(name, owner, expected, describe(value))
+    if arr.dtype.kind not in "iuf":
+        fail(name, owner, expected, describe(value))
+    with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf, which callers judge
+        return arr.astype(np.float64, copy=False)
+
+
+def check_points(value, name, owner, *, batched=True, dim=2):
+    """Return ``value`` as a float64 array of shape ``(..., dim)`` with finite entries.
+
+    With ``batched=False`` only a single point of shape ``(dim,)`` is accepted;
+    ``dim=None`` accepts any number of weights ``d >= 1`` (optimizers, networks).
+    """
+    d = "d" if dim is None else str(dim)
+    expected = f"an array of shape ({d},)" if not batched else f"an array of shape ({d},) or (..., {d})"
+    arr = real_array(value, name, owner, expected + " of real floats")
+    size_ok = arr.ndim >= 1 and (arr.shape[-1] >= 1 if dim is None else arr.shape[-1] == dim)
+    shape_ok = size_ok and (batched or arr.ndim == 1)
     if not shape_ok:
-        expected = "an array of shape (2,)" if not batched else "an array of shape (2,) or (..., 2)"
-        fail(name, owner, expected, f"shape {arr.shape}")
+        fail(name, owner, expected, _Text(f"shape {arr.shape}"))
     if not np.all(np.isfinite(arr)):
-        fail(name, owner, "an array of finite floats", value)
+        fail(name, owner, expected + " of finite floats", describe(value))
     return arr
+
+
+#: The most memory one call may set aside for the arrays it returns (1 GiB).
+MAX_BYTES = 1 << 30
+
+
+def size_text(nbytes) -> str:
+    """``nbytes`` as a student reads it: "7.45 GiB", "12.0 MiB"."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if nbytes >= size:
+            return f"{nbytes / size:.3g} {unit}"
+    return f"{int(nbytes)} bytes"
+
+
+def check_memory(nbytes, name, owner, value, what, hint=""):
+    """Fail naming ``name`` when a call would set aside more than :data:`MAX_BYTES`.
+
+    ``what`` says which arrays, e.g. "1000000001 points of 1 start"; the message
+    gives the size, the limit and so why ``value`` is refused, before anything
+    is allocated. ``hint`` says what to do instead.
+    """
+    if nbytes > MAX_BYTES:
+        hint = f"; {hint}" if hint else ""
+        fail(name, owner,
+             f"an int small enough for the arrays it sets aside to fit in {size_text(MAX_BYTES)} "
+             f"({what} need {size_text(nbytes)}{hint})",
+             value)
 
 
 def check_bounds(value, name, owner):
     """Return ``value`` as ((x0, x1), (y0, y1)) of finite floats with x0 < x1 and y0 < y1, or fail."""
     expected = "((xmin, xmax), (ymin, ymax)) of finite floats with xmin < xmax and ymin < ymax"
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        fail(name, owner, expected, value)
+    arr = real_array(value, name, owner, expected)
     if arr.shape != (2, 2) or not np.all(np.isfinite(arr)) or not np.all(arr[:, 0] < arr[:, 1]):
         fail(name, owner, expected, value)
     return tuple((float(lo), float(hi)) for lo, hi in arr)

@@ -235,6 +235,39 @@ def plane_size(bounds, width=WIDTH, max_height=480):
     return int(round(width)), int(round(height))
 
 
+def axis_titles(chart, x_title, y_title):
+    """Name a plane's axes (default w₁, w₂), e.g. α and β on a slice, x₁ and x₂ in input space.
+
+    The first layer that draws the axes (the image under every plane) carries the titles.
+
+    >>> spec = axis_titles(surface(_unit_bowl(), bounds=((-1, 1), (-1, 1)), resolution=4), "α", "β").to_dict()
+    >>> spec["layer"][0]["encoding"]["x"]["title"], spec["layer"][0]["encoding"]["y"]["title"]
+    ('α', 'β')
+    """
+    layers = [chart]
+    while layers:
+        layer = layers.pop(0)
+        sub = getattr(layer, "layer", alt.Undefined)
+        if sub is not alt.Undefined and sub:
+            layers = list(sub) + layers
+            continue
+        encoding = getattr(layer, "encoding", alt.Undefined)
+        if encoding is not alt.Undefined and getattr(encoding, "x", alt.Undefined) is not alt.Undefined:
+            encoding.x.title, encoding.y.title = x_title, y_title
+            return chart
+    return chart
+
+
+def _unit_bowl():
+    """A unit bowl for doctests: loss ``|w|^2 / 2``."""
+    class _Bowl:
+        bounds = ((-1.0, 1.0), (-1.0, 1.0))
+
+        def loss(self, w):
+            return 0.5 * (np.asarray(w) ** 2).sum(-1)
+    return _Bowl()
+
+
 def _scales(bounds):
     (x0, x1), (y0, y1) = bounds
     x = alt.X("x:Q", title="w₁", scale=alt.Scale(domain=[x0, x1], nice=False, zero=False))
@@ -262,17 +295,38 @@ def surface(
     """
     bounds = bounds if bounds is not None else objective.bounds
     xs, ys = _cell_axes(bounds, resolution)
-    z = _evaluate(objective.loss, xs, ys)
+    return grid_map(xs, ys, _evaluate(objective.loss, xs, ys), levels=levels, log=log, title=title, width=width, height=height,
+                    bounds=bounds)
+
+
+def grid_map(xs, ys, z, *, levels=12, log=None, title=None, width=WIDTH, height=None, color_title="loss", bounds=None):
+    """A heatmap with contour lines of values already computed: ``z[i, j]`` at ``(xs[j], ys[i])``.
+
+    The grid points are the centres of the raster's cells (evenly spaced ``xs`` and ``ys``),
+    e.g. a :class:`gdcore.landscape.Slice` (``alphas``, ``betas``, ``losses``); :func:`surface`
+    draws through it, passing its window as ``bounds`` (default: the cells' outer edges).
+    Non-finite values are left transparent.
+
+    >>> chart = grid_map(np.arange(3.0), np.arange(2.0), np.arange(6.0).reshape(2, 3))
+    >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
+    ['image', 'point', 'line']
+    """
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    z = np.where(np.isfinite(z), np.asarray(z, dtype=np.float64), np.nan)
+    hx = (xs[-1] - xs[0]) / (2 * (len(xs) - 1)) if len(xs) > 1 else 0.5
+    hy = (ys[-1] - ys[0]) / (2 * (len(ys) - 1)) if len(ys) > 1 else 0.5
+    if bounds is None:  # the cells' outer edges
+        bounds = ((float(xs[0] - hx), float(xs[-1] + hx)), (float(ys[0] - hy), float(ys[-1] + hy)))
     if log is None:
-        log = _wide_range(z)
+        log = _wide_range(z) if np.isfinite(z).any() else False
     lo, hi = (float(np.nanmin(z)), float(np.nanmax(z))) if np.isfinite(z).any() else (0.0, 1.0)
     span = hi - lo if hi > lo else 1.0
     if log:
         # Colour by the height above the lowest cell on a cube-root scale: the valley floor
         # gets shades of its own instead of one pale band beside steep walls.
-        t, bar = np.cbrt((z - lo) / span), _colour_bar((0.0, span), "loss − min", exponent=1 / 3, bounds=bounds)
+        t, bar = np.cbrt((z - lo) / span), _colour_bar((0.0, span), f"{color_title} − min", exponent=1 / 3, bounds=bounds)
     else:
-        t, bar = (z - lo) / span, _colour_bar((lo, lo + span), "loss", bounds=bounds)
+        t, bar = (z - lo) / span, _colour_bar((lo, lo + span), color_title, bounds=bounds)
     heat = image(ramp(t), bounds, opacity=0.92)
     x, y = _scales(bounds)
     lines = contour_lines(xs, ys, z, contour_levels(z, levels, log))
@@ -593,9 +647,11 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    return keep_aspect(
-        alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent", strokeDash="independent").properties(**props),
-        height / width)
+    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent", strokeDash="independent")
+    names = getattr(objective, "axis_titles", None)
+    if names:
+        axis_titles(chart, *names)
+    return keep_aspect(chart.properties(**props), height / width)
 
 
 BASIN_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
@@ -822,10 +878,12 @@ def labelled_points(named_points: Mapping[str, np.ndarray], *, shapes=None, colo
             tooltip=["kind:N", "label:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
         )
     )
+    # The labels take their point's colour from the data: a second legend on "kind" would conflict.
+    data["c"] = data["kind"].map(dict(zip(names, color_range)))
     text = (
         alt.Chart(data[data.label != ""])
         .mark_text(align="left", dx=7, dy=-7, fontSize=12, fontWeight="bold", clip=True)
-        .encode(x="x:Q", y="y:Q", text="label:N", color=alt.Color("kind:N", scale=alt.Scale(domain=names, range=color_range), legend=None))
+        .encode(x="x:Q", y="y:Q", text="label:N", color=alt.Color("c:N", scale=None))
     )
     return alt.layer(points, text)
 
@@ -1177,3 +1235,47 @@ def levels(named: Mapping[str, float], *, colors=("#555555",), dash=(5, 4)):
         layers.append(alt.Chart(data).mark_text(align="left", baseline="bottom", dx=4, dy=-3, fontSize=11, color=color)
                       .encode(y="v:Q", x=alt.value(0), text="label:N"))
     return alt.layer(*layers)
+
+
+#: Colours of classes 0, 1, 2, ... in decision maps and data scatters.
+CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def class_map(probs, bounds, X=None, y=None, *, title=None, width=WIDTH, height=None, colors=CLASS_COLORS):
+    """A classifier's decision regions as one image, the data on top.
+
+    ``probs[i, j, c]`` is the probability of class ``c`` at the ``j``-th x and ``i``-th y of a
+    grid of cell centres over ``bounds``; a cell takes the class colours mixed by probability,
+    paler where the classifier is unsure. ``X`` (n, 2) and ``y`` (n,) draw the samples as
+    dots in their class colour.
+
+    >>> p = np.zeros((2, 2, 2)); p[..., 0] = 1.0
+    >>> chart = class_map(p, ((0, 1), (0, 1)), np.array([[0.5, 0.5]]), np.array([0]))
+    >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
+    ['image', 'point']
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    k = probs.shape[-1]
+    palette = _rgb(_cycle(colors, k))
+    mixed = probs @ palette
+    confidence = (probs.max(axis=-1) - 1.0 / k) / (1.0 - 1.0 / k)
+    strength = (0.15 + 0.45 * np.clip(confidence, 0, 1))[..., None]
+    rgb = 255.0 * (1 - strength) + mixed * strength
+    rgba = np.concatenate([rgb, np.full(rgb.shape[:-1] + (1,), 255.0)], axis=-1)
+    rgba = np.where(np.isfinite(rgba), rgba, 0.0)
+    layers = [image(np.rint(rgba).astype(np.uint8), bounds)]
+    if X is not None:
+        X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+        names = [f"class {c}" for c in range(k)]
+        x_enc, y_enc = _scales(bounds)
+        data = pd.DataFrame({"x": X[:, 0], "y": X[:, 1], "class": np.array(names)[y]})
+        layers.append(alt.Chart(data).mark_point(shape="circle", filled=True, size=22, opacity=0.9, stroke="white",
+                                                  strokeWidth=0.5, clip=True).encode(
+            x=x_enc, y=y_enc,
+            color=alt.Color("class:N", scale=alt.Scale(domain=names, range=list(_cycle(colors, k))), title=None,
+                            legend=alt.Legend(orient="bottom", columns=min(k, 3)))))
+    width, height = plane_size(bounds, width) if height is None else (width, height)
+    props = {"width": width, "height": height}
+    if title:
+        props["title"] = title
+    return keep_aspect(axis_titles(alt.layer(*layers), "x₁", "x₂").properties(**props), height / width)

@@ -12,9 +12,28 @@ from functools import cached_property
 
 import numpy as np
 
-from ._checks import check_int, check_points, check_real, fail
+from ._checks import ParameterError, _Text, check_int, check_memory, check_points, check_real, fail, real_array
+
+__all__ = ["descend", "Trajectory"]
 
 _CONTROLLER_STATUS = {"no_improvement": "early_stopped", "lr_below": "lr_below"}
+
+
+def _frozen(value):
+    """``value`` made read-only when it is an array (a result is a record, not a buffer)."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    return value
+
+
+def _norm(v):
+    """Euclidean norm over the last axis of ``(..., d)``, without overflow (hypot, not a sum of squares)."""
+    if v.shape[-1] == 2:
+        return np.hypot(v[..., 0], v[..., 1])
+    with np.errstate(all="ignore"):
+        scale = np.max(np.abs(v), axis=-1)
+        safe = np.where(scale > 0, scale, 1.0)
+        return scale * np.sqrt(np.sum((v / safe[..., None]) ** 2, axis=-1))
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +46,8 @@ class Trajectory:
         ``points[0]`` is the start, ``points[t+1]`` the weights after update ``t``
         (with ``record_every=k``, the point at step ``steps[i]``).
         In a batched run a start that stopped early holds its last point.
+        ``T`` is the last step any run reached: a row is kept only when at
+        least one run got there.
     losses : ndarray, shape (T+1,) or (T+1, B)
         The full objective's loss at each point (never a mini-batch loss),
         computed on first access.
@@ -34,6 +55,10 @@ class Trajectory:
         :math:`\lVert \nabla L(w_t) \rVert_2` of the full objective, without noise.
     lrs : ndarray, shape (T,)
         The learning rate used by each update (schedule times controller).
+
+    Every array is read-only: the losses are computed from the points on
+    first use, so an edited point would silently change them. Copy one
+    (``traj.points.copy()``) to change it.
     status : str or ndarray of str, shape (B,)
         One of ``"max_steps"``, ``"converged"``, ``"early_stopped"``,
         ``"lr_below"``, ``"diverged"``.
@@ -61,23 +86,28 @@ class Trajectory:
     batch_size: int | None = None
     objective: object = field(default=None, repr=False)
 
+    def __post_init__(self):
+        for name in ("points", "lrs", "status", "steps_done", "steps", "epochs"):
+            _frozen(getattr(self, name))
+
     # Losses and gradient norms are computed on first use: a run of 10,000 starts
     # should not pay for 3 million loss evaluations nobody reads.
     @cached_property
     def losses(self) -> np.ndarray:
         with np.errstate(all="ignore"):
-            return np.asarray(self.objective.loss(self.points), dtype=np.float64)
+            loss = np.array(self.objective.loss(self.points), dtype=np.float64)
+        return _frozen(loss)
 
     @cached_property
     def grad_norms(self) -> np.ndarray:
         with np.errstate(all="ignore"):
             g = np.asarray(self.objective.grad(self.points), dtype=np.float64)
-            return np.sqrt(g[..., 0] * g[..., 0] + g[..., 1] * g[..., 1])
+            return _frozen(_norm(g))
 
     @cached_property
     def best_step(self):
         best = self.steps[np.argmin(np.where(np.isfinite(self.losses), self.losses, np.inf), axis=0)]
-        return best if self.batched else int(best)
+        return _frozen(best) if self.batched else int(best)
 
     @property
     def batched(self) -> bool:
@@ -112,14 +142,16 @@ class Trajectory:
         lr = np.append(self.lrs, np.nan)[steps]
         epoch = None if self.epochs is None else np.append(self.epochs, self.epochs[-1:] if len(self.epochs) else [0])[steps]
         # One start is a batch of one, whose "run" column is dropped at the end.
-        points = self.points.reshape(len(steps), -1, 2)
+        dim = self.points.shape[-1]
+        points = self.points.reshape(len(steps), -1, dim)
         runs = points.shape[1]
         step = np.repeat(steps, runs)
+        # Two weights are the plane's x and y; more are w0 ... w{d-1}.
+        names = ("x", "y") if dim == 2 else tuple(f"w{i}" for i in range(dim))
         columns = {
             "run": np.tile(np.arange(runs), len(steps)),
             "step": step,
-            "x": points[..., 0].ravel(),
-            "y": points[..., 1].ravel(),
+            **{name: points[..., i].ravel() for i, name in enumerate(names)},
             "loss": np.ravel(self.losses),
             "lr": np.repeat(lr, runs),
             "grad_norm": np.ravel(self.grad_norms),
@@ -131,31 +163,98 @@ class Trajectory:
         return frame if self.batched else frame.drop(columns="run")
 
 
-def _check_objective(objective):
+def _check_objective(objective, name="objective"):
     for attr in ("loss", "grad"):
         if not callable(getattr(objective, attr, None)):
-            fail("objective", "descend", "an object with loss(w) and grad(w) methods", objective)
+            fail(name, "descend", "an object with loss(w) and grad(w) methods", objective)
     n_samples = getattr(objective, "n_samples", None)
     if n_samples is not None:
         check_int(n_samples, "n_samples", type(objective).__name__, low=1)
     return n_samples
 
 
-def _check_optimizer(optimizer):
+def _check_optimizer(optimizer, owner="descend"):
     if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))):
-        fail("optimizer", "descend", "an optimizer with init(w) and step(w, g, state, lr)", optimizer)
+        fail("optimizer", owner, "an optimizer with init(w) and step(w, g, state, lr)", optimizer)
+    # gdcore's own optimizers have an unchecked update: descend has checked its arguments already.
+    update = getattr(optimizer, "_update", None)
+    if callable(update) and type(optimizer).__module__ == "gdcore.optimizers":
+        return update
+    return lambda w, g, state, lr: optimizer.step(w, g, state, lr)
+
+
+def _checked_grad(g, w, name):
+    """The gradient an objective returned, as a float array of the shape of ``w``, or fail naming it."""
+    if type(g) is not np.ndarray or g.dtype != np.float64:  # the common case costs two comparisons
+        g = real_array(g, name, "descend", f"an objective whose grad(w) gives real floats of shape {w.shape}")
+    if g.shape != w.shape:
+        fail(name, "descend", f"an objective whose grad(w) has the shape of w, {w.shape}", _Text(f"a gradient of shape {g.shape}"))
+    return g
+
+
+def _checked_loss(value, name):
+    """One run's loss, as a float, or fail naming the objective that gave it."""
+    arr = real_array(value, name, "descend", "an objective whose loss(w) is one real number for one point")
+    if arr.ndim != 0:
+        fail(name, "descend", "an objective whose loss(w) is one real number for one point",
+             _Text(f"a loss of shape {arr.shape}"))
+    return float(arr)
 
 
 def _base_lrs(optimizer, schedule, steps):
-    """The lr of every update before any controller scales it, from a closed form."""
+    """The lr of every update before any controller changes it.
+
+    A gdcore schedule (or any function of an int array) is called once on
+    ``np.arange(steps)``; a plain Python function of one step, such as
+    ``lambda t: 0.1 if t < 50 else 0.01``, is called once per step.
+    """
     if schedule is None:
         return np.full(steps, float(optimizer.lr))
     if not callable(schedule):
         fail("schedule", "descend", "a callable schedule lr(t) or None", schedule)
-    lrs = np.asarray(schedule(np.arange(steps)), dtype=np.float64)
-    if lrs.shape != (steps,) or not np.all(np.isfinite(lrs)) or np.any(lrs < 0):
-        fail("schedule", "descend", "a schedule giving one finite lr >= 0 per step", schedule)
+    expected = "a schedule giving one finite lr >= 0 per step"
+    t = np.arange(steps)
+    try:
+        lrs = np.asarray(schedule(t))
+    except ParameterError as error:  # a gdcore schedule refusing some t (one_cycle ends)
+        fail("schedule", "descend", f"a schedule defined for every update t = 0, ..., {steps - 1}",
+             _Text(f"{schedule!r}, which says: {error}"))
+    except Exception:  # noqa: BLE001 - a scalar function meeting an array: try it one step at a time
+        lrs = None
+    if lrs is None or lrs.shape != (steps,):
+        values = []
+        for k in range(steps):
+            try:
+                value = schedule(k)
+            except Exception as error:  # noqa: BLE001 - the student's function: say where it failed
+                fail("schedule", "descend", expected, _Text(f"{schedule!r}, which raised {type(error).__name__}: {error} at t={k}"))
+            if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0 or np.asarray(value).dtype.kind not in "iuf":
+                fail("schedule", "descend", expected, _Text(f"{schedule!r}, which gave {value!r} at t={k}"))
+            values.append(float(value))
+        lrs = np.asarray(values, dtype=np.float64)
+    if lrs.dtype.kind not in "iuf":
+        fail("schedule", "descend", expected, _Text(f"{schedule!r}, which gave values of dtype {lrs.dtype}"))
+    lrs = lrs.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(lrs)) or np.any(lrs < 0):
+        bad = int(np.flatnonzero(~(np.isfinite(lrs) & (lrs >= 0)))[0])
+        fail("schedule", "descend", expected, _Text(f"{schedule!r}, which gave {lrs[bad]!r} at t={bad}"))
     return lrs
+
+
+def _check_run_size(steps, record_every, w0, sampled, name, owner, value, hint=True):
+    """Fail before allocating when a run's arrays would not fit in memory; say how much and why.
+
+    Per kept point and start: the point (16 bytes), its loss and gradient norm
+    (8 + 8, computed on first use) and the gradient they come from (16); per
+    update: its lr, the schedule's lr and the step number (24), and the epoch
+    in a mini-batch run (8).
+    """
+    runs = int(np.prod(w0.shape[:-1], dtype=np.int64)) if w0.ndim > 1 else 1
+    kept = steps // record_every + 2
+    nbytes = kept * runs * 48 + steps * (32 if sampled else 24)
+    what = f"{kept} kept points of {runs} start{'s' if runs != 1 else ''} and {steps} learning rates"
+    fewer = hint and record_every == 1 and kept * runs * 48 > steps * 24
+    check_memory(nbytes, name, owner, value, what, "record_every=k keeps every k-th point" if fewer else "")
 
 
 class _BatchSampler:
@@ -199,6 +298,7 @@ def descend(
     noise=0.0,
     max_norm=1e8,
     record_every=1,
+    monitor=None,
 ):
     r"""Run an optimizer on an objective from one start or a batch of starts.
 
@@ -226,10 +326,25 @@ def descend(
     steps : int
         Maximum number of updates.
     schedule : callable, optional
-        :math:`\eta_t` = ``schedule(t)`` (see :mod:`gdcore.schedules`); default: ``optimizer.lr``.
+        :math:`\eta_t` = ``schedule(t)`` (see :mod:`gdcore.schedules`); default:
+        ``optimizer.lr``. A function of an int array is called once on
+        ``np.arange(steps)``; a plain function of one int step (``lambda t: 0.1
+        if t < 50 else 0.01``) once per step.
     controller : PlateauController, optional
-        Called after every update with the full loss; its reductions scale the
-        schedule, and it may stop the run. It is ``reset()`` first. One start only.
+        Called after every update with the full loss (of ``monitor``, when
+        given) and the lr that update used; it may stop the run. It is
+        ``reset()`` first. One start only. The next update uses the lr it
+        returns, exactly, while the schedule's lr stays the same (always,
+        without a schedule); where the schedule moves, its reductions scale it:
+        :math:`\eta_t = \mathrm{schedule}(t)\cdot \eta^{c}/\mathrm{schedule}(s)`,
+        with :math:`\eta^{c}` the lr the controller returned last after a change,
+        at update :math:`s`. This is how torch chains a ``ReduceLROnPlateau``
+        with a piecewise-constant scheduler: between the scheduler's own steps,
+        the lr is the plateau rule's (up to rounding where the scheduler steps).
+    monitor : objective, optional
+        What the controller watches instead of the training loss, e.g. a
+        validation set ``objective.resample(1)``: anything with ``loss(w)``.
+        Only with a controller; ``losses`` stay the training objective's.
     batch_size : int, optional
         :math:`|B_t|`: 1 is SGD on single samples, None the full batch. Each
         epoch is a fresh permutation of the samples; its last batch holds the remainder.
@@ -246,6 +361,10 @@ def descend(
     record_every : int
         Keep every k-th point (and always the start and the last point): a
         basin map of 10,000 starts needs only where each run ends.
+
+    Every argument is checked before anything runs, and what the run will
+    hold is too: a run whose points and lrs would not fit in 1 GiB fails at
+    once, saying how much it needs, instead of running out of memory.
 
     Returns
     -------
@@ -270,13 +389,30 @@ def descend(
 
     >>> gd.descend(bowl, gd.SGD(lr=0.25), (1.0, 1.0), steps=1000).status
     'diverged'
+
+    Early stopping on a validation loss: a controller that never cuts the lr
+    (``patience=None``) stops once the validation loss has not improved for
+    5 updates; the training loss alone would go on falling.
+
+    >>> train = gd.objectives.linear_regression(n_samples=20, noise=1.0, seed=0)
+    >>> stop = gd.PlateauController(patience=None, stop_patience=5)
+    >>> traj = gd.descend(train, gd.SGD(lr=0.05), (0.0, 0.0), 500, controller=stop,
+    ...                   monitor=train.resample(1))
+    >>> traj.status, bool(set(traj.lrs.tolist()) == {0.05})
+    ('early_stopped', True)
+
+    Source: gradient descent as in ``torch.optim``; the stopping rules are
+    :class:`~gdcore.controller.PlateauController`'s.
     """
     owner = "descend"
     n_samples = _check_objective(objective)
-    _check_optimizer(optimizer)
-    w0 = check_points(start, "start", owner)
+    update = _check_optimizer(optimizer)
+    dim = int(getattr(objective, "dim", 2))
+    w0 = check_points(start, "start", owner, dim=dim)
     if w0.ndim > 2:
-        fail("start", owner, "an array of shape (2,) or (B, 2)", f"shape {w0.shape}")
+        fail("start", owner, f"an array of shape ({dim},) or (B, {dim})", _Text(f"shape {w0.shape}"))
+    if w0.ndim == 2 and w0.shape[0] == 0:
+        fail("start", owner, f"an array of shape ({dim},) or (B, {dim}) with B >= 1", _Text(f"shape {w0.shape}"))
     batched = w0.ndim == 2
     steps = check_int(steps, "steps", owner, low=0)
     seed = check_int(seed, "seed", owner, low=0)
@@ -291,10 +427,17 @@ def descend(
     if controller is not None:
         if batched:
             fail("controller", owner, "None when start is a batch of starts (B, 2)", controller)
-        if not callable(getattr(controller, "step", None)):
+        if not (callable(getattr(controller, "step", None)) and callable(getattr(controller, "reset", None))):
             fail("controller", owner, "a PlateauController or None", controller)
-        controller.reset()
+    if monitor is not None:
+        if controller is None:
+            fail("monitor", owner, "None unless a controller is given (it is what the controller watches)", monitor)
+        _check_objective(monitor, "monitor")
+    watched, watched_name = (objective, "objective") if monitor is None else (monitor, "monitor")
+    _check_run_size(steps, record_every, w0, batch_size is not None, "steps", owner, steps)
     base_lrs = _base_lrs(optimizer, schedule, steps)
+    if controller is not None:
+        controller.reset()
 
     rng = np.random.default_rng(seed)
     sampler = None
@@ -309,7 +452,9 @@ def descend(
     status = np.full(run_shape, "max_steps", dtype=object)
     steps_done = np.full(run_shape, steps, dtype=np.int64)
     active = np.ones(run_shape, dtype=bool)
-    limit = max_norm * max_norm
+    # With a controller: the lr it last returned, for the schedule's lr it was given,
+    # and the factor by which its reductions scale the schedule.
+    held_lr = held_base = None
     scale = 1.0
     w = w0
     state = optimizer.init(w0)
@@ -317,13 +462,13 @@ def descend(
     with np.errstate(all="ignore"):
         for t in range(steps):
             if sampler is None:
-                g = objective.grad(w)
+                g = _checked_grad(objective.grad(w), w, "objective")
             else:
-                g = objective.grad(w, sampler.next())
+                g = _checked_grad(objective.grad(w, sampler.next()), w, "objective")
                 epochs[t] = sampler.epoch
             if tol is not None:
-                full = g if sampler is None else objective.grad(w)
-                small = full[..., 0] * full[..., 0] + full[..., 1] * full[..., 1] < tol * tol
+                full = g if sampler is None else _checked_grad(objective.grad(w), w, "objective")
+                small = _norm(full) < tol
                 if batched:
                     newly = small & active
                     status[newly], steps_done[newly] = "converged", t
@@ -335,12 +480,14 @@ def descend(
                     break
             if noise:
                 g = g + noise * rng.standard_normal(w.shape)
-            lr = base_lrs[t] * scale
+            base = base_lrs[t]
+            # The controller's own lr while the schedule stands still (always, without one):
+            # recomputing it as schedule x ratio would drift an ulp below min_lr.
+            lr = held_lr if held_base == base else base * scale
             lrs[t] = lr
-            w_new, state = optimizer.step(w, g, state, lr)
-            # NaN fails every comparison, so this also catches non-finite weights.
-            x, y = w_new[..., 0], w_new[..., 1]
-            inside = x * x + y * y <= limit
+            w_new, state = update(w, g, state, lr)
+            # hypot never overflows, and NaN fails the comparison: non-finite weights are outside too.
+            inside = _norm(w_new) <= max_norm
             if batched:
                 if inside.all() and active.all():
                     w = w_new
@@ -350,6 +497,8 @@ def descend(
                     active &= inside
                     # A run that stopped holds its last point from then on.
                     w = np.where(active[:, None], w_new, w)
+                    if not active.any():
+                        break  # no run reached step t + 1: it gets no row
             elif inside:
                 w = w_new
             else:
@@ -358,14 +507,14 @@ def descend(
             if (t + 1) % record_every == 0:
                 points[len(kept)] = w
                 kept.append(t + 1)
-            if batched and not active.any():
-                break
             if controller is not None:
-                new_lr, stop = controller.step(float(objective.loss(w)), lr)
-                if lr > 0:
-                    scale *= new_lr / lr
+                new_lr, stop = controller.step(_checked_loss(watched.loss(w), watched_name), lr)
+                new_lr = check_real(new_lr, "controller", owner, low=0)
+                if new_lr != lr and base > 0:
+                    scale = new_lr / base
+                held_lr, held_base = new_lr, base
                 if stop:
-                    status[()] = _CONTROLLER_STATUS[controller.reason]
+                    status[()] = _CONTROLLER_STATUS.get(controller.reason, "early_stopped")
                     steps_done[()] = t + 1
                     break
         n_updates = int(steps_done.max()) if steps_done.size else 0

@@ -27,7 +27,7 @@ import numpy as np
 
 from gdcore._checks import check_int, check_option, check_real, fail, real_array
 
-__all__ = ["Slice", "PathPCA", "directions", "line", "pca", "plane"]
+__all__ = ["PathPCA", "PlaneView", "Slice", "directions", "line", "pca", "plane", "sharpness"]
 
 
 def _vector(value, name, owner, dim):
@@ -85,6 +85,39 @@ def directions(net, w, seed=0, normalize="filter"):
         scale = np.divide(np.linalg.norm(W, axis=0), norms, out=np.zeros_like(norms), where=norms > 0)
         layers.append((D * scale, np.zeros_like(db)))
     return net.flatten(layers)
+
+
+def sharpness(net, w, radius=0.25, n_directions=64, seed=0, batch=None):
+    r"""How much the loss can rise a short way from ``w``: the largest rise over random directions,
+
+    .. math::  S(w) = \max_{k \le K} L(w + r\,\delta_k) - L(w),
+
+    with :math:`\delta_k` filter-normalised random directions (:func:`directions`, seeds
+    ``seed .. seed + K - 1``), :math:`r` = ``radius`` and :math:`K` = ``n_directions``, evaluated in
+    one vectorised call. Keskar et al. (2017) measure sharpness as the largest rise within a
+    small box around the solution, found by an inner maximisation; sampling filter-normalised
+    directions instead (as Li et al. 2018 draw their slices) makes the number cheap, seeded and
+    comparable between two solutions of the same network: the sharper one rises more.
+
+    >>> import gdcore as gd
+    >>> net = gd.nn.MLP(*gd.datasets.moons(40, seed=0), hidden=(4,))
+    >>> w = net.init(seed=0)
+    >>> bool(sharpness(net, w, radius=0.5) >= sharpness(net, w, radius=0.0) == 0.0)
+    True
+
+    Reference: N. Keskar, D. Mudigere, J. Nocedal, M. Smelyanskiy, P. Tang, "On large-batch
+    training for deep learning: generalization gap and sharp minima", ICLR 2017.
+    """
+    owner = "sharpness"
+    w, _ = _dim(net, w, owner)
+    radius = check_real(radius, "radius", owner, low=0.0)
+    k = check_int(n_directions, "n_directions", owner, low=1, high=10_000)
+    seed = check_int(seed, "seed", owner, low=0)
+    D = np.stack([directions(net, w, seed=seed + i) for i in range(k)])
+    with np.errstate(all="ignore"):
+        here = net.loss(w) if batch is None else net.loss(w, batch)
+        there = net.loss(w + radius * D) if batch is None else net.loss(w + radius * D, batch)
+    return float(np.max(there) - here)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,13 +205,18 @@ class PathPCA:
     center: np.ndarray
 
 
+#: Most path points whose displacements :func:`pca` decomposes.
+PCA_POINTS = 300
+
+
 def pca(traj):
     r"""The two principal directions of a path's displacements :math:`w_t - w_T` from its end.
 
     Li et al. (2018, section 7): a random plane is nearly orthogonal to a training path in
     high dimension, so the path is drawn in the plane of the top two principal components
     of :math:`M = [w_0 - w_T; \dots; w_{T-1} - w_T]` (its right singular vectors). The plane
-    fits the path, not the loss: the loss drawn over it is a slice like any other.
+    fits the path, not the loss: the loss drawn over it is a slice like any other. A long path
+    is decomposed from ``PCA_POINTS`` evenly spaced points; ``coords`` project every point.
 
     ``traj`` is a :class:`gdcore.descent.Trajectory` of one start, or an array ``(T+1, d)``.
 
@@ -196,7 +234,10 @@ def pca(traj):
     if len(points) < 2:
         fail("traj", "pca", "a path with at least two finite points", f"{len(points)} finite points")
     end = points[-1]
-    M = points[:-1] - end
+    # At most PCA_POINTS evenly spaced points of the path (Li et al. take one per epoch): the
+    # directions of a long path barely change, and the SVD stays small.
+    keep = np.unique(np.rint(np.linspace(0, len(points) - 2, min(len(points) - 1, PCA_POINTS))).astype(np.int64))
+    M = points[keep] - end
     _, s, vt = np.linalg.svd(M, full_matrices=False)
     total = float((s**2).sum())
     k = min(2, vt.shape[0])
@@ -209,3 +250,45 @@ def pca(traj):
     explained = np.zeros(2)
     explained[:k] = (s[:k] ** 2) / total if total > 0 else 0.0
     return PathPCA(components, (points - end) @ components.T, explained, end.copy())
+
+
+class PlaneView:
+    r"""The loss over the plane :math:`w + \alpha\,\delta_1 + \beta\,\delta_2` as a 2-D surface.
+
+    ``loss(ab)`` takes plane coordinates of shape ``(..., 2)``, so :mod:`gdcore.charts` draws
+    the slice as it draws any surface, and a path projected onto the plane (:func:`pca`) can be
+    drawn over it. ``bounds`` is the square ``[-span, span]``; the centre :math:`w` is at (0, 0).
+
+    >>> import gdcore as gd
+    >>> bowl = gd.surfaces.Quadratic(eigenvalues=(1.0, 4.0))
+    >>> view = PlaneView(bowl, np.zeros(2), np.array([1.0, 0.0]), np.array([0.0, 1.0]), span=2.0)
+    >>> float(view.loss(np.array([1.0, 1.0]))), view.bounds
+    (2.5, ((-2.0, 2.0), (-2.0, 2.0)))
+    """
+
+    dim = 2
+
+    def __init__(self, objective, w, d1, d2, span=1.0, title="a slice of the loss", batch=None, axis_titles=("α", "β")):
+        owner = "PlaneView"
+        w, full = _dim(objective, w, owner)
+        self.objective, self.center = objective, w.copy()
+        self.d1, self.d2 = _vector(d1, "d1", owner, full), _vector(d2, "d2", owner, full)
+        self.span = check_real(span, "span", owner, low=0.0, closed="neither")
+        self.batch = batch
+        self.axis_titles = tuple(axis_titles)
+        self.name, self.title, self.formula = "plane", title, r"L(w + \alpha\,\delta_1 + \beta\,\delta_2)"
+        self.bounds = ((-self.span, self.span), (-self.span, self.span))
+        self.minima = np.zeros((1, 2))
+
+    def weights(self, ab):
+        """The full weight vectors at plane coordinates ``ab`` of shape ``(..., 2)``."""
+        ab = np.asarray(ab, dtype=np.float64)
+        return self.center + ab[..., :1] * self.d1 + ab[..., 1:2] * self.d2
+
+    def loss(self, ab):
+        full = self.weights(ab)
+        lead = full.shape[:-1]
+        flat = full.reshape(-1, full.shape[-1])
+        with np.errstate(all="ignore"):
+            out = self.objective.loss(flat) if self.batch is None else self.objective.loss(flat, self.batch)
+        return np.asarray(out).reshape(lead)

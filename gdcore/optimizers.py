@@ -10,8 +10,15 @@ every ``step``::
     w, state = opt.step(w, g, state, lr=0.05)   # lr from a schedule or a controller
 
 ``step`` is pure: it never changes ``w``, ``g`` or ``state`` and never returns
-state that shares memory with them. Everything is elementwise, so ``w`` may be a
-single point ``(2,)`` or a batch of starts ``(B, 2)`` and the same call serves both.
+state that shares memory with them (nor do two fields of one state share memory).
+Everything is elementwise, so ``w`` may be a single point ``(2,)`` or a batch of
+starts ``(B, 2)`` and the same call serves both.
+
+``step`` checks what it is given and fails naming the parameter: ``w`` and ``g``
+real, finite and of one shape, ``state`` this optimizer's own (made by ``init``
+for that shape), ``lr`` a float >= 0. Overflow in the update itself (a huge lr
+or gradient) is data, as in torch: the result holds ``inf`` and no warning is
+raised.
 
 The numbers are those of ``torch.optim`` (single-tensor path, ``foreach=False``,
 float64): ``tests/test_optimizers.py`` replays gradients recorded from PyTorch and
@@ -27,7 +34,7 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
-from ._checks import check_bool, check_points, check_real, fail
+from ._checks import check_bool, check_points, check_real, describe, fail, real_array
 
 __all__ = [
     "SGD",
@@ -92,7 +99,45 @@ def _check_common(opt, *names):
 
 
 def _init_points(opt, w):
-    return check_points(w, "w", f"{type(opt).__name__}.init")
+    return check_points(w, "w", f"{type(opt).__name__}.init", dim=None)
+
+
+def _checked_step(opt, w, g, state, lr, state_type):
+    """``opt.step``: check every argument, run the update, never alias an input."""
+    owner = f"{type(opt).__name__}.step"
+    kind = ("an " if state_type.__name__[0] in "AEIOU" else "a ") + state_type.__name__
+    w = check_points(w, "w", owner, dim=None)
+    g = check_points(g, "g", owner, dim=None)
+    if g.shape != w.shape:
+        fail("g", owner, f"an array of the shape of w, {w.shape}", describe(g) if g.size > 6 else f"shape {g.shape}")
+    if not isinstance(state, state_type):
+        fail("state", owner, f"{kind}, as {type(opt).__name__}.init(w) returns",
+             type(state).__name__)
+    fields = state._asdict()
+    count = fields["step"]
+    if isinstance(count, (bool, np.bool_)) or not isinstance(count, numbers.Integral) or count < 0:
+        fail("state", owner, f"{kind} whose step is an int >= 0", count)
+    for field, value in fields.items():
+        if field == "step":
+            continue
+        arr = real_array(value, "state", owner, f"{kind} whose {field} is an array of floats")
+        if arr.shape != w.shape:
+            fail("state", owner, f"{kind} made for w of shape {w.shape}",
+                 f"{field} of shape {arr.shape}")
+        if np.isnan(arr).any():
+            fail("state", owner, f"{kind} whose {field} holds no NaN", describe(value))
+        fields[field] = arr
+    state = state_type(**fields)
+    lr = opt.lr if lr is None else check_real(lr, "lr", owner, low=0)
+    with np.errstate(all="ignore"):  # overflow is data, as in torch
+        w_new, new = opt._update(w, g, state, lr)
+    # A buffer this configuration leaves unused comes back as it went in: copy it, so
+    # the caller's state and the returned one never share memory.
+    old = [v for v in state if isinstance(v, np.ndarray)] + [w, g]
+    new = _new(state_type, tuple(
+        v.copy() if isinstance(v, np.ndarray) and any(v is o for o in old) else v for v in new
+    ))
+    return w_new, new
 
 
 @dataclass(frozen=True)
@@ -179,8 +224,10 @@ class SGD:
 
     def step(self, w, g, state: SGDState, lr=None):
         """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
-        if lr is None:
-            lr = self.lr
+        return _checked_step(self, w, g, state, lr, SGDState)
+
+    def _update(self, w, g, state, lr):
+        # The update itself, unchecked: descend calls it with arguments it has checked.
         if self.weight_decay:
             g = g + self.weight_decay * w
         buf = state.momentum_buffer
@@ -269,8 +316,9 @@ class Adagrad:
 
     def step(self, w, g, state: AdagradState, lr=None):
         """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
-        if lr is None:
-            lr = self.lr
+        return _checked_step(self, w, g, state, lr, AdagradState)
+
+    def _update(self, w, g, state, lr):
         if self.weight_decay:
             g = g + self.weight_decay * w
         clr = lr / (1.0 + state.step * self.lr_decay)
@@ -361,13 +409,14 @@ class RMSprop:
 
     def init(self, w) -> RMSpropState:
         """Return the state before the first update: every average and the buffer at 0."""
-        zeros = np.zeros_like(_init_points(self, w))
-        return RMSpropState(0, zeros, zeros, zeros)
+        w = _init_points(self, w)
+        return RMSpropState(0, np.zeros_like(w), np.zeros_like(w), np.zeros_like(w))
 
     def step(self, w, g, state: RMSpropState, lr=None):
         """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
-        if lr is None:
-            lr = self.lr
+        return _checked_step(self, w, g, state, lr, RMSpropState)
+
+    def _update(self, w, g, state, lr):
         if self.weight_decay:
             g = g + self.weight_decay * w
         alpha = self.alpha
@@ -501,13 +550,14 @@ class Adam:
 
     def init(self, w) -> AdamState:
         """Return the state before the first update: both moments and their maximum at 0."""
-        zeros = np.zeros_like(_init_points(self, w))
-        return AdamState(0, zeros, zeros, zeros)
+        w = _init_points(self, w)
+        return AdamState(0, np.zeros_like(w), np.zeros_like(w), np.zeros_like(w))
 
     def step(self, w, g, state: AdamState, lr=None):
         """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
-        if lr is None:
-            lr = self.lr
+        return _checked_step(self, w, g, state, lr, AdamState)
+
+    def _update(self, w, g, state, lr):
         if self.weight_decay:
             g = g + self.weight_decay * w
         return _adam_update(self, w, g, state, lr)
@@ -574,10 +624,7 @@ class AdamW(Adam):
 
     name: ClassVar[str] = "adamw"
 
-    def step(self, w, g, state: AdamState, lr=None):
-        """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
-        if lr is None:
-            lr = self.lr
+    def _update(self, w, g, state, lr):
         if self.weight_decay:
             w = w * (1.0 - lr * self.weight_decay)
         return _adam_update(self, w, g, state, lr)

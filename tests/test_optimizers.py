@@ -326,8 +326,120 @@ def test_bad_parameters_raise_naming_the_parameter(cls, kwargs, name):
         cls(**kwargs)
 
 
-@pytest.mark.parametrize("w", [np.zeros(3), np.zeros((4, 3)), np.array([1.0, np.nan]), "ab"])
+@pytest.mark.parametrize("w", [np.zeros(()), np.zeros((4, 0)), np.array([1.0, np.nan]), "ab"])
 @pytest.mark.parametrize("cls", list(CLASSES.values()))
 def test_init_rejects_bad_points(cls, w):
     with pytest.raises(ParameterError, match=rf"^The 'w' parameter of {cls.__name__}.init must be"):
         cls().init(w)
+
+
+@pytest.mark.parametrize("cls", list(CLASSES.values()))
+def test_any_number_of_weights_steps_coordinate_by_coordinate(cls):
+    """Optimizers act per coordinate: a (4, 3) batch of 3-weight points steps as each coordinate alone."""
+    opt = cls()
+    w = np.arange(12.0).reshape(4, 3) - 5.0
+    g = np.sin(w)
+    w1, _ = opt.step(w, g, opt.init(w))
+    for i in range(4):
+        for j in range(3):
+            alone, _ = opt.step(w[i, j:j + 1], g[i, j:j + 1], opt.init(w[i, j:j + 1]))
+            np.testing.assert_allclose(w1[i, j], alone[0], rtol=1e-15)
+
+
+# --- regressions (issue 11, bugs 6, 8, 12) ------------------------------------
+
+#: Every configuration that leaves some buffer unused, and some that use them all.
+CONFIGS = [
+    SGD(lr=0.1), SGD(lr=0.1, momentum=0.9), SGD(lr=0.1, momentum=0.9, nesterov=True),
+    Adagrad(lr=0.1), RMSprop(lr=0.1), RMSprop(lr=0.1, centered=True, momentum=0.5),
+    Adam(lr=0.1), Adam(lr=0.1, amsgrad=True), AdamW(lr=0.1), AdamW(lr=0.1, amsgrad=True),
+]
+IDS = [repr(opt) for opt in CONFIGS]
+
+
+def _arrays(state):
+    return [v for v in state if isinstance(v, np.ndarray)]
+
+
+@pytest.mark.parametrize("opt", CONFIGS, ids=IDS)
+def test_step_never_returns_state_sharing_memory_with_its_inputs(opt):
+    w, g = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    state = opt.init(w)
+    fields = _arrays(state)
+    assert not any(np.shares_memory(a, b) for i, a in enumerate(fields) for b in fields[i + 1:])
+    for _ in range(3):
+        w_new, new = opt.step(w, g, state)
+        inputs = [w, g] + _arrays(state)
+        outputs = [w_new] + _arrays(new)
+        assert not any(np.shares_memory(out, inp) for out in outputs for inp in inputs)
+        assert not any(np.shares_memory(a, b) for i, a in enumerate(outputs) for b in outputs[i + 1:])
+        w, state = w_new, new
+
+
+def _other_state(opt, w):
+    return (Adam() if isinstance(opt, SGD) else SGD()).init(w)
+
+
+@pytest.mark.parametrize("opt", CONFIGS, ids=IDS)
+def test_step_checks_every_argument(opt):
+    owner = f"{type(opt).__name__}.step"
+    w, g = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    state = opt.init(w)
+    bad = [
+        ({"state": _other_state(opt, w)}, "state"),
+        ({"state": opt.init(np.ones((3, 2)))}, "state"),  # made for another shape: no silent broadcast
+        ({"state": None}, "state"),
+        ({"state": state._replace(step=-1)}, "state"),
+        ({"state": state._replace(step=1.5)}, "state"),
+        ({"lr": -1.0}, "lr"),  # would ascend
+        ({"lr": float("nan")}, "lr"),
+        ({"lr": "0.1"}, "lr"),
+        ({"g": np.array([np.nan, 0.0])}, "g"),  # would give NaN weights
+        ({"g": np.array([np.inf, 0.0])}, "g"),
+        ({"g": np.ones((3, 2))}, "g"),
+        ({"g": np.array([1 + 1j, 0])}, "g"),
+        ({"g": np.array([True, False])}, "g"),
+        ({"w": np.array([np.nan, 0.0])}, "w"),
+        ({"w": "ab"}, "w"),
+        ({"w": np.zeros(3)}, "g"),  # any number of weights is fine; g must match w's shape
+        ({"w": np.zeros(())}, "w"),
+    ]
+    for change, name in bad:
+        args = {"w": w, "g": g, "state": state, "lr": None}
+        args.update(change)
+        with pytest.raises(ParameterError, match=rf"^The '{name}' parameter of {owner} must be .* Got .* instead\.$"):
+            opt.step(args["w"], args["g"], args["state"], args["lr"])
+
+
+def test_a_nan_in_the_state_is_refused():
+    opt = Adam(lr=0.1)
+    state = opt.init(np.zeros(2))._replace(exp_avg=np.array([np.nan, 0.0]))
+    with pytest.raises(ParameterError, match="'state' parameter of Adam.step must be an AdamState whose exp_avg holds no NaN"):
+        opt.step(np.zeros(2), np.ones(2), state)
+
+
+def test_adagrad_with_a_huge_gradient_is_torch_and_silent():
+    # In float64, torch's sum.addcmul_(g, g) overflows to inf and the step g / (sqrt(inf) + eps)
+    # is 0: the weights stay. The same here, without a RuntimeWarning.
+    import warnings
+
+    opt = Adagrad(lr=0.5)
+    w = np.array([1.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w_new, state = opt.step(w, np.array([1e200, 1.0]), opt.init(w))
+    np.testing.assert_array_equal(state.sum, [np.inf, 1.0])
+    np.testing.assert_allclose(w_new, [1.0, 1.0 - 0.5 / (1.0 + 1e-10)], rtol=1e-15)
+
+
+def test_step_accepts_read_only_and_list_inputs_and_changes_none():
+    opt = Adam(lr=0.1, amsgrad=True)
+    w = np.array([1.0, -2.0])
+    state = opt.init(w)
+    for array in [w] + _arrays(state):
+        array.flags.writeable = False
+    w_new, new = opt.step(w, [3.0, -0.001], state)
+    # The first Adam step is lr * sign(g), up to eps (see Adam's docstring).
+    np.testing.assert_allclose(w_new, [0.9, -1.9], rtol=1e-6)
+    np.testing.assert_array_equal(w, [1.0, -2.0])
+    assert state.step == 0 and new.step == 1
