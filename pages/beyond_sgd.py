@@ -3,94 +3,108 @@
 import numpy as np
 import streamlit as st
 
-import gdcore as gd
 from gdcore import charts
+from lessons import beyond_sgd as lesson
 from ui.params import Params
 from ui.show import show
 
 P = Params("beyond")
-SURFACES = ("ravine", "rosenbrock", "six_hump_camel", "himmelblau")
-LRS = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-40, 1))
-RUNS = ("SGD", "SGD + momentum", "RMSprop", "Adam")
-
-
-def optimizers(lr_sgd, lr_adaptive, momentum):
-    """The four optimizers compared, PyTorch's defaults otherwise."""
-    return {
-        "SGD": gd.SGD(lr=lr_sgd),
-        "SGD + momentum": gd.SGD(lr=lr_sgd, momentum=momentum),
-        "RMSprop": gd.RMSprop(lr=lr_adaptive),
-        "Adam": gd.Adam(lr=lr_adaptive),
-    }
+PRESETS = lesson.PRESETS
+TINY = 1e-12  # losses below this are drawn at it: a log axis over 60 decades shows nothing
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def run_all(surface_name, lr_sgd, lr_adaptive, momentum, steps):
-    surface = gd.surfaces.get(surface_name)
-    (xa, xb), (ya, yb) = surface.bounds
-    start = (xa + 0.1 * (xb - xa), ya + 0.85 * (yb - ya))
-    return {
-        name: gd.descend(surface, opt, start, steps)
-        for name, opt in optimizers(lr_sgd, lr_adaptive, momentum).items()
-    }
+def run_all(surface_name, lr, momentum, lr_adaptive, steps):
+    return lesson.run(surface_name, lr, momentum, lr_adaptive, steps)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def figure(surface_name, lr_sgd, lr_adaptive, momentum, steps):
-    surface = gd.surfaces.get(surface_name)
-    runs = run_all(surface_name, lr_sgd, lr_adaptive, momentum, steps)
-    plane = charts.landscape(surface, {name: traj.points for name, traj in runs.items()}, title="Four optimizers, one start", width=380)
-    losses = charts.loss_curve({name: traj.losses for name, traj in runs.items()}, width=380, height=220)
+def facts(surface_name, lr, momentum, lr_adaptive, steps):
+    return lesson.facts(surface_name, lr, momentum, lr_adaptive, steps,
+                        runs=run_all(surface_name, lr, momentum, lr_adaptive, steps))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def figure(surface_name, lr, momentum, lr_adaptive, steps):
+    surface = lesson.SURFACES[surface_name]
+    runs = run_all(surface_name, lr, momentum, lr_adaptive, steps)
+    plane = charts.landscape(surface, {name: traj.points for name, traj in runs.items()},
+                             title="Four optimizers, one start", width=400)
+    floor = float(surface.loss(surface.minima[0]))
+    gaps = {name: np.maximum(np.asarray(traj.losses) - floor, TINY) for name, traj in runs.items()}
+    losses = charts.curves(gaps, "loss", title="loss above the minimum", x_title="step", log=True, height=260)
     return plane, losses
+
+
+def apply_preset(name):
+    P.set(**PRESETS[name])
+
+
+def reset_for_surface():
+    """A new surface starts from learning rates, momentum and steps that suit it (see the caption)."""
+    P.set(**lesson.SURFACE_DEFAULTS[st.session_state[P.key("surface")]])
 
 
 st.title("Beyond SGD: momentum, RMSprop, Adam")
 st.markdown(
-    "In a long narrow valley the gradient points mostly across the valley, not along it. Plain gradient "
-    "descent then zig-zags between the walls and crawls along the floor: a learning rate small enough for "
-    "the steep direction is far too small for the shallow one. This is called pathological curvature. "
-    "**Momentum** keeps a running sum of past steps, so the zig-zags cancel and the motion along the floor "
-    "builds up. **RMSprop** and **Adam** divide each coordinate's step by a running size of its gradients, "
-    "so steep and shallow directions move at similar speeds."
+    "In a narrow valley, plain SGD needs an η small enough for the steep walls, so it zig-zags across "
+    "and crawls along the floor. Three fixes race it from the same start: momentum adds up past steps; "
+    "RMSprop and Adam divide each coordinate's step by the typical size of that coordinate's gradient."
 )
-st.latex(
-    r"\text{momentum: } v_{t} = \mu v_{t-1} + g_t,\ \ w_{t+1} = w_t - \eta v_t"
-    r"\qquad \text{Adam: } w_{t+1} = w_t - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
-)
-st.caption(
-    "g_t is the gradient, m̂ and v̂ are bias-corrected running means of g and g². These are PyTorch's update "
-    "rules (gdcore's SGD, RMSprop and Adam give the same numbers as torch.optim)."
-)
+rules = st.columns(3)
+rules[0].latex(r"\begin{aligned} v_t &= \mu v_{t-1} + g_t \\ w_{t+1} &= w_t - \eta\, v_t \end{aligned}")
+rules[1].latex(r"\begin{aligned} s_t &= \alpha s_{t-1} + (1-\alpha)\, g_t^2 \\ "
+               r"w_{t+1} &= w_t - \eta\, \frac{g_t}{\sqrt{s_t} + \epsilon} \end{aligned}")
+rules[2].latex(r"\begin{aligned} m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\ "
+               r"w_{t+1} &= w_t - \eta\, \frac{\hat m_t}{\sqrt{\hat s_t} + \epsilon} \end{aligned}")
 
-controls, view = st.columns([1, 3], gap="large")
+controls, view = st.columns([1, 1.75], gap="medium")
 with controls:
-    surface_name = P.selectbox("surface", "Surface", SURFACES, format_func=lambda n: gd.surfaces.get(n).title)
-    lr_sgd = P.select_slider("lr", "η for SGD and momentum", LRS, value=0.01, format_func=lambda v: f"{v:g}")
-    momentum = P.slider("momentum", "Momentum μ", 0.0, 0.99, 0.8, step=0.01)
-    lr_adaptive = P.select_slider("lr_adaptive", "η for RMSprop and Adam", LRS, value=0.1, format_func=lambda v: f"{v:g}")
-    steps = P.slider("steps", "Steps", 10, 500, 150)
+    st.markdown("**Presets**")
+    names = list(PRESETS)
+    for row in range(0, len(names), 2):
+        cols = st.columns(2)  # one row per st.columns: on a phone the buttons stack in reading order
+        for i in range(row, min(row + 2, len(names))):
+            cols[i - row].button(names[i], on_click=apply_preset, args=(names[i],), key=f"beyond.preset.{i}",
+                                 width="stretch")
+    surface_name = P.selectbox("surface", "Surface", list(lesson.SURFACES), value=lesson.DEFAULT_SURFACE,
+                               format_func=lambda n: lesson.SURFACES[n].title if n in lesson.SURFACES else n,
+                               on_change=reset_for_surface)
+    st.caption("Choosing a surface resets both learning rates, μ and the steps to values that suit it.")
+    own = lesson.SURFACE_DEFAULTS[surface_name]
+    lr = P.select_slider("lr", "η for SGD and momentum", lesson.LRS, value=own["lr"], format_func=lambda v: f"{v:g}")
+    st.caption(f"SGD's stability bound at the minimum: 2/λ_max = **{lesson.number(lesson.sgd_bound(surface_name))}**; "
+               f"η is **{lr / lesson.sgd_bound(surface_name):.2f}×** it.")
+    momentum = P.slider("momentum", "Momentum μ", 0.0, 0.99, own["momentum"], step=0.01)
+    lr_adaptive = P.select_slider("lr_adaptive", "η for RMSprop and Adam", lesson.LRS, value=own["lr_adaptive"],
+                                  format_func=lambda v: f"{v:g}")
+    steps = P.slider("steps", "Steps", 10, 500, own["steps"])
 
-runs = run_all(surface_name, lr_sgd, lr_adaptive, momentum, steps)
+f = facts(surface_name, lr, momentum, lr_adaptive, steps)
+told = lesson.story(f)
+plane, losses = figure(surface_name, lr, momentum, lr_adaptive, steps)
 with view:
-    plane, losses = figure(surface_name, lr_sgd, lr_adaptive, momentum, steps)
+    getattr(st, told.tone)(told.headline)
     show(plane)
+    x0, y0 = lesson.STARTS[surface_name]
+    st.caption(f"All four start at ({x0:.2f}, {y0:.2f}); the square marks where each ends. "
+               "In code: " + lesson.code(surface_name) + ".")
+
+left, right = st.columns([1.2, 1], gap="medium")
+with left:
     show(losses)
-    surface = gd.surfaces.get(surface_name)
-    floor = float(surface.loss(surface.minima[0]))
-    lines = []
-    for name, traj in runs.items():
-        if traj.status == "diverged":
-            lines.append(f"- **{name}** diverged after {traj.steps_done} steps: its learning rate is too large here.")
-        else:
-            gap = float(traj.losses[-1]) - floor
-            x, y = np.round(traj.final, 3) + 0.0  # + 0.0 turns -0.0 into 0.0
-            lines.append(f"- **{name}** ends {gap:.2g} above the lowest loss, at ({x:.3f}, {y:.3f}).")
-    st.markdown("\n".join(lines))
-    if surface_name == "ravine":
-        bound = surface.max_stable_lr
-        lo, hi = min(surface.eigenvalues), max(surface.eigenvalues)
-        st.caption(
-            f"Plain SGD is stable only below η = 2/λ_max = {bound:.3g}: the steep direction (curvature {hi:g}) sets "
-            f"the limit, and with η that small the shallow direction (curvature {lo:g}) shrinks by at most "
-            f"{2 * lo / hi:.0%} per step."
-        )
+    st.caption(f"Losses below {lesson.number(TINY)} are drawn at {lesson.number(TINY)}.")
+with right:
+    st.markdown("\n".join(told.lines))
+    st.markdown(told.scaling)
+
+with st.expander("The update rules in full (PyTorch's)"):
+    st.markdown(
+        "g_t is the gradient at w_t. Momentum keeps a velocity v_t, the running sum of past gradients with "
+        "weight μ. RMSprop keeps s_t, a running mean of g_t² with weight α = 0.99, and divides each "
+        "coordinate's step by its square root. Adam keeps both a running mean m_t of g_t (β₁ = 0.9) and s_t "
+        "of g_t² (β₂ = 0.999), corrected for their start at zero; ε = 10⁻⁸ guards against dividing by zero. "
+        "gdcore's SGD, RMSprop and Adam give the same numbers as torch.optim."
+    )
+    st.latex(r"s_t = \beta_2 s_{t-1} + (1-\beta_2)\, g_t^2")
+    st.latex(r"\hat m_t = \frac{m_t}{1-\beta_1^t}, \qquad \hat s_t = \frac{s_t}{1-\beta_2^t}")

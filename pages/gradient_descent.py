@@ -5,155 +5,157 @@ import streamlit as st
 
 import gdcore as gd
 from gdcore import charts
+from lessons import gradient_descent as lesson
 from ui.params import Params
 from ui.show import show
 
 P = Params("gd")
-# Learning rates on a log scale, 20 per decade, so presets land close to multiples of the bound.
-LRS = tuple(float(f"{10 ** (k / 20):.4g}") for k in range(-80, 21))
-PRESETS = {  # name -> (multiple of the stability bound 2/lambda_max, steps, what the student should see)
-    "Too small": (0.02, 100, "crawls: after 100 steps it has barely left the start"),
-    "Good": (0.5, 100, "heads straight into the valley, then walks along it"),
-    "Bounces": (0.9, 100, "overshoots the valley floor and zig-zags across it"),
-    "Diverges": (1.25, 100, "each bounce is larger than the last, until the run leaves the chart"),
-}
-PRESET_SURFACE = "ravine"
-
-
-def nearest_lr(lr):
-    return min(LRS, key=lambda option: abs(np.log(option / lr)))
+PRESETS = lesson.PRESETS
+END = "gd._end"  # the last step of the previous run: the replay follows the end when it sat there
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def run(surface_name, lr, x0, y0, steps):
-    return gd.descend(gd.surfaces.get(surface_name), gd.SGD(lr=lr), (x0, y0), steps)
+    return lesson.run(surface_name, lr, x0, y0, steps)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def stability_bound(surface_name):
-    """2 / lambda_max of the Hessian at the global minimum: GD's largest stable lr near it."""
-    surface = gd.surfaces.get(surface_name)
-    return float(surface.max_stable_lr_at(surface.minima[0]))
+@st.cache_data(max_entries=64, show_spinner=False)
+def facts(surface_name, lr, x0, y0, steps):
+    return lesson.facts(surface_name, lr, x0, y0, steps, traj=run(surface_name, lr, x0, y0, steps))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def plane_chart(surface_name, lr, x0, y0, steps, at):
+    """The whole path faint, the part up to step t strong, and the real next step as an arrow."""
     surface = gd.surfaces.get(surface_name)
-    traj = run(surface_name, lr, x0, y0, steps)
-    w = traj.points[at]
-    g = surface.grad(w)
+    points = run(surface_name, lr, x0, y0, steps).points
+    w = points[at]
+    red = charts.PATH_COLORS[0]
+    chart = (
+        charts.landscape(surface, title="The path in the weight plane", width=400,
+                         critical=lesson.shown_critical_points(surface_name, points[-1]))
+        + charts.faint_path(points, color=red, opacity=0.3, width=1.2)
+        + charts.faint_path(points[: at + 1], color=red, opacity=1.0, width=2.0)
+        + charts.dots({"start": points[0], "w_t": w}, colors=(red, "#111111"), size=90, opacity=1.0)
+    )
+    step = lesson.next_step(surface_name, lr, w)
     (xa, xb), (ya, yb) = surface.bounds
-    norm = float(np.hypot(*g))
-    # The arrow shows the direction of -grad at a fixed length; the path shows the real steps.
-    direction = -g / norm * 0.15 * min(xb - xa, yb - ya) if norm > 0 else np.zeros(2)
-    chart = charts.landscape(surface, {"gradient descent": traj.points[: at + 1]}, title="The path in the weight plane")
-    return chart + charts.arrow(w, direction)
+    size = min(xb - xa, yb - ya)
+    length = float(np.linalg.norm(step))
+    if length > 0.01 * size:
+        chart = chart + charts.arrow(w, step, label="−η∇L")
+    elif length > 0 and np.min(np.linalg.norm(surface.minima - w, axis=-1)) > 0.01 * size:
+        # Too short to see, and not yet at a minimum: a thin grey line shows where it points.
+        chart = chart + charts.faint_path([w, w + step / length * 0.12 * size], color="#333333", opacity=0.7, width=1.5)
+    return chart.resolve_scale(color="independent", shape="independent", fill="independent")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def curves_chart(surface_name, lr, x0, y0, steps, at):
+def curve_charts(surface_name, lr, x0, y0, steps, at):
     traj = run(surface_name, lr, x0, y0, steps)
-    loss = charts.loss_curve({"loss": traj.losses}, width=360, height=200) + charts.vertical_rules([at])
-    lengths = np.linalg.norm(np.diff(traj.points, axis=0), axis=-1)
-    step = charts.curves({"step length": lengths}, "step_length", title="step length ‖w_{t+1} − w_t‖", x_title="update", width=360, height=200, colors=("#1f77b4",))
-    return loss | step
-
-
-def default_start(surface):
-    """Upper left of the window: far from the minimum on every catalog surface."""
-    (xa, xb), (ya, yb) = surface.bounds
-    return round(xa + 0.1 * (xb - xa), 2), round(ya + 0.8 * (yb - ya), 2)
+    loss = charts.loss_curve({"loss": traj.losses}, x_title="step", height=220) + charts.vertical_rules([at])
+    lengths = lesson.step_lengths(traj.points)
+    step = charts.curves({"step length": lengths}, "step_length", title="‖w(t+1) − w(t)‖",
+                         x_title="step", height=220, colors=("#1f77b4",))
+    return loss, step + charts.vertical_rules([at])
 
 
 def apply_preset(name):
-    multiple, steps, _ = PRESETS[name]
-    x0, y0 = default_start(gd.surfaces.get(PRESET_SURFACE))
-    P.set(
-        surface=PRESET_SURFACE,
-        lr=nearest_lr(multiple * stability_bound(PRESET_SURFACE)),
-        x0=x0,
-        y0=y0,
-        steps=steps,
-        at=steps,
-    )
-    st.session_state["gd.preset"] = name
+    values = PRESETS[name]
+    P.set(**values, at=values["steps"])
+
+
+def reset_for_surface():
+    """A new surface starts from its own learning rate, start and steps (see the caption)."""
+    values = lesson.SURFACE_DEFAULTS[st.session_state[P.key("surface")]]
+    P.set(**values, at=values["steps"])
 
 
 st.title("Gradient descent")
 st.markdown(
-    "The gradient of the loss points uphill, in the direction where the loss rises fastest. "
-    "Gradient descent steps the other way, by an amount set by the **learning rate** η, and repeats "
-    "from wherever it lands. The step is η times the gradient, so it shrinks by itself as the ground flattens "
-    "near a minimum."
+    "The gradient ∇L points uphill, where the loss rises fastest. Gradient descent takes a step of "
+    "η times the gradient the other way, and repeats from wherever it lands."
 )
 st.latex(r"w_{t+1} \;=\; w_t \;-\; \eta\,\nabla L(w_t)")
 
-controls, view = st.columns([1, 2.4], gap="large")
+controls, view = st.columns([1, 1.75], gap="medium")
 with controls:
-    st.markdown("**Presets** on the ravine (a stretched bowl)")
-    cols = st.columns(2)
-    for i, name in enumerate(PRESETS):
-        cols[i % 2].button(name, on_click=apply_preset, args=(name,), key=f"gd.preset.{i}", width="stretch")
-    names = list(gd.surfaces.catalog())
-    surface_name = P.selectbox("surface", "Surface", names, value=PRESET_SURFACE, format_func=lambda n: gd.surfaces.get(n).title)
+    st.markdown("**Presets** on the ravine, smallest η to largest")
+    names = list(PRESETS)
+    for row in range(0, len(names), 2):
+        # One row of buttons per st.columns, so on a phone they stack in reading order.
+        cols = st.columns(2)
+        for i in range(row, min(row + 2, len(names))):
+            cols[i - row].button(names[i], on_click=apply_preset, args=(names[i],), key=f"gd.preset.{i}", width="stretch")
+    surface_name = P.selectbox("surface", "Surface", list(gd.surfaces.catalog()), value=lesson.DEFAULT_SURFACE,
+                               format_func=lambda n: gd.surfaces.get(n).title, on_change=reset_for_surface)
+    st.caption("Choosing a surface resets η, the start and the steps to values that suit it.")
     surface = gd.surfaces.get(surface_name)
-    bound = stability_bound(surface_name)
-    lr = P.select_slider("lr", "Learning rate η (log scale)", LRS, value=nearest_lr(0.5 * bound), format_func=lambda v: f"{v:g}")
-    st.caption(
-        f"Stability bound near the minimum: 2/λ_max = **{bound:.4g}** "
-        f"(η is **{lr / bound:.2f}×** the bound). Above it, gradient descent cannot settle there."
-    )
+    own = lesson.SURFACE_DEFAULTS[surface_name]
+    lr = P.select_slider("lr", "Learning rate η (log scale)", lesson.LRS, value=own["lr"], format_func=lambda v: f"{v:g}")
+    st.caption(lesson.rate_caption(surface_name, lr))
     (xa, xb), (ya, yb) = surface.bounds
-    x_start, y_start = default_start(surface)
-    x0 = P.slider("x0", "Start w₁", float(xa), float(xb), float(x_start), step=0.01)
-    y0 = P.slider("y0", "Start w₂", float(ya), float(yb), float(y_start), step=0.01)
-    steps = P.slider("steps", "Steps", 1, 500, 100)
+    x0 = P.slider("x0", "Start w₁", float(xa), float(xb), float(own["x0"]), step=0.01)
+    y0 = P.slider("y0", "Start w₂", float(ya), float(yb), float(own["y0"]), step=0.01)
+    steps = P.slider("steps", "Steps", 1, 500, own["steps"])
 
 traj = run(surface_name, lr, x0, y0, steps)
+f = facts(surface_name, lr, x0, y0, steps)
 last = len(traj.points) - 1
 with controls:
-    at = P.slider("at", "Show the path up to step", 0, last, last, help="Drag to replay the run; the arrow is −∇L at that step.")
+    previous, shown_at = st.session_state.get(END), st.session_state.get(P.key("at"))
+    if previous is not None and shown_at is not None and previous != last:
+        # The run got longer or shorter: a replay that sat at the end stays at the end, any other
+        # keeps its step. Written out, because a slider whose range changed is a new widget.
+        P.set(at=last if shown_at == previous else min(shown_at, last))
+    st.session_state[END] = last
+    at = P.slider("at", "Replay: show the path up to step t", 0, last, last,
+                  help="The arrow is the step taken from there, −η∇L(w_t), drawn to scale.")
 
 with view:
+    told = lesson.story(f)
+    getattr(st, told.tone)(told.text)
     show(plane_chart(surface_name, lr, x0, y0, steps, at))
     w = traj.points[at]
-    step_len = float(np.linalg.norm(traj.points[at + 1] - w)) if at < last else float("nan")
-    m = st.columns(4)
-    m[0].metric("step", at)
-    m[1].metric("loss L(w)", f"{traj.losses[at]:.3g}")
-    m[2].metric("‖∇L(w)‖", f"{traj.grad_norms[at]:.3g}")
-    m[3].metric("next step length", "—" if np.isnan(step_len) else f"{step_len:.3g}")
-
-    if traj.status == "diverged":
-        st.error(
-            f"**Diverged** after {traj.steps_done} steps: the weights left every sensible range. "
-            f"η = {lr:g} is {lr / bound:.2f}× the stability bound 2/λ_max = {bound:.4g}. Along the steepest "
-            f"direction each step multiplies the distance to the valley floor by |1 − ηλ_max| = "
-            f"{abs(1 - 2 * lr / bound):.2f} > 1, so every overshoot is bigger than the last. "
-            "The chart shows the finite part of the run; lower η below the bound."
-        )
-    elif lr > bound:
-        st.warning(
-            f"η is above the stability bound ({lr / bound:.2f}×): near this minimum the steps overshoot and grow. "
-            "Run more steps to see it blow up."
-        )
-    elif traj.losses[-1] > traj.losses[0] * 0.99 and traj.losses[0] > surface.loss(surface.minima[0]) + 1e-9:
-        st.info("Barely moved: with a learning rate this small every step is tiny. Raise η or run more steps.")
-    else:
-        st.success(
-            f"After {traj.steps_done} steps the loss fell from {traj.losses[0]:.4g} to {traj.losses[-1]:.4g}. "
-            "Drag the replay slider: the steps shrink as the gradient fades near the minimum."
-        )
-    preset = st.session_state.get("gd.preset")
+    next_len = float(np.linalg.norm(lesson.next_step(surface_name, lr, w)))
+    st.caption("Black arrow: the next step −η∇L(w_t), drawn to scale. When it is too short to see, "
+               "a thin grey line shows its direction.")
+    st.markdown(
+        f"At step t = {at}: loss L(w_t) = {lesson.number(traj.losses[at])}, "
+        f"‖∇L(w_t)‖ = {lesson.number(traj.grad_norms[at])}, next step −η∇L(w_t) is {lesson.number(next_len)} long."
+    )
+    current = {"lr": lr, "x0": x0, "y0": y0, "steps": steps}
+    preset = next((name for name, values in PRESETS.items() if values["surface"] == surface_name
+                   and all(np.isclose(current[k], values[k]) for k in current)), None)
     if preset:
-        st.caption(f"Preset **{preset}**: the run {PRESETS[preset][2]}.")
+        st.caption(f"Preset **{preset}**: η = {lr:g} on the ravine, {steps} steps.")
 
-show(curves_chart(surface_name, lr, x0, y0, steps, at))
+loss, step = curve_charts(surface_name, lr, x0, y0, steps, at)
+left, right = st.columns(2, gap="medium")
+with left:
+    st.caption("The loss at each step; the dashed line is step t.")
+    show(loss)
+with right:
+    st.caption("How far each step moved: ‖w(t+1) − w(t)‖ = η‖∇L(w_t)‖.")
+    show(step)
 
-with st.expander("A common misconception: the ball rolling down the hill", expanded=True):
+with st.expander("Why η has a limit, and which η is fastest"):
+    st.markdown(
+        "Near a minimum the loss looks like a bowl with two curvatures, λ_min along its flattest direction and "
+        "λ_max across its steepest. One step multiplies the distance to the minimum along each of these "
+        "directions by 1 − ηλ. Across the steep direction that factor stays below 1 in size only while "
+        "η < 2/λ_max, the **stability bound**: above it every step overshoots further than the last. "
+        "Along the flat direction the factor 1 − ηλ_min is close to 1 unless η is large, so progress there is slow. "
+        "The slowest of the two factors is smallest at η* = 2/(λ_min + λ_max), just under the bound: "
+        "the fastest rate bounces across the valley, and still arrives first."
+    )
+    st.latex(r"w_{t+1} - w^* \approx (I - \eta H)\,(w_t - w^*)")
+    st.latex(r"\eta < \frac{2}{\lambda_{\max}}, \qquad \eta^* = \frac{2}{\lambda_{\min} + \lambda_{\max}}")
+
+with st.expander("A common misconception: the ball rolling down the hill"):
     st.markdown(
         "Pictures of gradient descent often draw a ball sliding down a 3-D surface. The optimizer never moves "
         "in the height direction: the only things it can change are the two weights, so the whole path lies in "
-        "the flat weight plane above. The height (the loss) is read off at each point, never travelled. "
-        "That is why the path is drawn on the map above, and the loss is a separate curve against the step."
+        "the flat weight plane. The height (the loss) is read off at each point, never travelled. "
+        "That is why the path is drawn on the map, and the loss is a separate curve against the step."
     )

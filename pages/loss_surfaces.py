@@ -6,93 +6,119 @@ import streamlit as st
 
 import gdcore as gd
 from gdcore import charts
+from lessons import loss_surfaces as lesson
 from ui.params import Params
 from ui.show import show
 
 P = Params("surfaces")
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def landscape_chart(name):
-    surface = gd.surfaces.get(name)
-    return charts.landscape(surface, title=surface.title)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def critical_points(name):
-    """Known critical points with their loss and the Hessian's eigenvalues there."""
-    surface = gd.surfaces.get(name)
-    rows = []
-    for kind, points in (("minimum", surface.minima), ("saddle", surface.saddles), ("maximum", surface.maxima)):
-        for i, w in enumerate(points):
-            lo, hi = np.linalg.eigvalsh(surface.hessian(w))
-            label = kind if kind != "minimum" else ("global minimum" if i == 0 else "minimum")
-            rows.append({"point": label, "w₁": w[0], "w₂": w[1], "loss": float(surface.loss(w)), "λ_min": lo, "λ_max": hi})
-    return pd.DataFrame(rows)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def non_convex_share(name, resolution=60):
-    """Share of the window where the Hessian has a negative eigenvalue (the surface curves down)."""
-    surface = gd.surfaces.get(name)
-    (xa, xb), (ya, yb) = surface.bounds
-    w = np.stack(np.meshgrid(np.linspace(xa, xb, resolution), np.linspace(ya, yb, resolution)), axis=-1)
-    lowest = np.linalg.eigvalsh(surface.hessian(w))[..., 0]
-    return float(np.mean(lowest < -1e-12))
+NAMES = list(gd.surfaces.catalog())
+TITLES = {name: gd.surfaces.get(name).title for name in NAMES}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def slice_chart(name, y):
-    surface = gd.surfaces.get(name)
-    (xa, xb), _ = surface.bounds
-    xs = np.linspace(xa, xb, 400)
-    losses = surface.loss(np.stack([xs, np.full_like(xs, y)], axis=-1))
-    return charts.curves({"loss": losses}, "loss", x_values={"loss": xs}, x_title="w₁", title=f"loss along w₂ = {y:g}", height=200, log=False)
+def facts(name, y):
+    return lesson.facts(name, y)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def map_chart(name):
+    return charts.landscape(gd.surfaces.get(name))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def map_with_cut(name, y):
+    """The map with the cut w₂ = y drawn across it, so the cross-section below has a place."""
+    (xa, xb), _ = gd.surfaces.get(name).bounds
+    line = charts.faint_path(np.array([[xa, y], [xb, y]]), color="#111111", opacity=0.85, width=1.6)
+    return map_chart(name) + line
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cut_chart(name, y):
+    xs, losses = lesson.run(name, y)
+    chart = charts.curves({"loss": losses}, "loss", x_values={"loss": xs}, x_title="w₁",
+                          title=f"loss along w₂ = {lesson.fixed(y)}", height=190, log=False)
+    marked = [d for d in facts(name, y).dips if d.match is not None][:3]
+    for d in marked:
+        chart = chart + charts.vertical_rules([d.w1], color="#7b3294" if d.match.kind != "minimum" else "#111111",
+                                              label=d.match.name)
+    return chart
+
+
+def table(f):
+    return pd.DataFrame([
+        {
+            "point": c.name,
+            "(w₁, w₂)": lesson.at(c.point),
+            "loss": charts.plain(c.loss),
+            "λ_min": charts.plain(c.eigenvalues[0]),
+            "λ_max": charts.plain(c.eigenvalues[1]),
+            "the Hessian says": c.kind if c.kind != "degenerate" else "cannot tell",
+        }
+        for c in f.critical
+    ])
+
+
+def apply_preset(name):
+    P.set(**lesson.PRESETS[name])
+
+
+def reset_for_surface():
+    """A new surface gets its own cut: the line through its global minimum (as schedules resets its start)."""
+    P.set(**lesson.surface_defaults(st.session_state[P.key("surface")]))
+
+
+def say(line):
+    getattr(st, line.tone)(line.text)
 
 
 st.title("Loss surfaces")
 st.markdown(
-    "A network's loss is a function of its weights: fix the data, pick a value for every weight, "
-    "and you get one number. With two weights we can draw that function as a map. Each point of the "
-    "plane is a choice of the two weights; its colour (and the contour line through it) is the loss. "
-    "Training means finding the lowest point of this map."
+    "Fix the data and pick a value for each weight: the loss is one number. With two weights that is a map "
+    "over the plane (w₁, w₂), coloured by the loss; training looks for its lowest point."
 )
-st.latex(r"L:\ \mathbb{R}^2 \to \mathbb{R}, \qquad w = (w_1, w_2) \;\mapsto\; L(w), \qquad w_{t+1} = w_t - \eta\,\nabla L(w_t)")
+rule_map, rule_step = st.columns(2)
+rule_map.latex(r"L:\ (w_1, w_2) \mapsto L(w_1, w_2)")
+rule_step.latex(r"w_{t+1} = w_t - \eta\,\nabla L(w_t)")
 
-names = list(gd.surfaces.catalog())
-left, right = st.columns([1.3, 2], gap="large")
-with left:
-    name = P.selectbox("surface", "Surface", names, value="bowl", format_func=lambda n: gd.surfaces.get(n).title)
+controls, picture = st.columns([1, 1.75], gap="large")
+with controls:
+    st.markdown("**Presets**")
+    names = list(lesson.PRESETS)
+    # Two to a row; on a phone the columns stack, so the buttons keep their reading order.
+    for row in range(0, len(names), 2):
+        for i, cell in zip(range(row, row + 2), st.columns(2, gap="small")):
+            if i < len(names):
+                cell.button(names[i], on_click=apply_preset, args=(names[i],), key=f"surfaces.preset.{i}", width="stretch")
+    name = P.selectbox("surface", "Surface", NAMES, value=lesson.DEFAULTS["surface"],
+                       format_func=lambda n: TITLES.get(n, n), on_change=reset_for_surface)
+    st.caption("Choosing a surface also moves the cut to the line through its global minimum.")
     surface = gd.surfaces.get(name)
-    st.markdown(surface.description)
-    st.latex(surface.formula)
-    share = non_convex_share(name)
-    if share == 0:
-        st.success(
-            "**Convex** on this window: the surface curves upward everywhere, so every downhill path leads "
-            "to the one minimum. This is the ideal textbook bowl."
-        )
-    else:
-        st.warning(
-            f"**Not convex**: on {share:.0%} of this window the surface curves downward in some direction. "
-            "Downhill paths can end in different places, stall at saddles or crawl over flat ground."
-        )
-with right:
-    show(landscape_chart(name))
+    (_, _), (ya, yb) = surface.bounds
+    # The verdict depends on the surface only; the cut comes last, beside the cross-section it draws.
+    verdict = st.container()
+    for formula in lesson.latex_lines(lesson.in_weights(surface.formula)):
+        st.latex(formula)
+    y = P.slider("y", "Cut the map along the line w₂ =", float(ya), float(yb), lesson.cut_default(name), step=0.01)
+    f = facts(name, y)
+    lines = lesson.story(f)
+    with verdict:
+        say(lines[0])
+with picture:
+    show(map_with_cut(name, y))
+    show(cut_chart(name, y))
+    say(lines[-1])
 
-(xa, xb), (ya, yb) = surface.bounds
-y_default = float(np.clip(round(float(surface.minima[0][1]), 2), ya, yb))
-y = P.slider("y", "Cut the surface along w₂ =", float(ya), float(yb), y_default, step=0.01)
-show(slice_chart(name, y))
-st.caption("A cross-section: the loss along one horizontal line of the map. Its dips are the valleys you see above.")
+st.markdown(f"**{f.title}.** {surface.description}")
 
 st.subheader("Critical points")
 st.markdown(
-    "Where the gradient is zero the ground is flat. The Hessian's eigenvalues (the curvatures along the two "
-    "principal directions) tell what kind of flat point it is: both positive is a minimum, both negative a "
-    "maximum, mixed signs a saddle."
+    "Where the gradient is zero the ground is flat. The Hessian's two eigenvalues are the curvatures along its "
+    "principal directions: both positive is a minimum, both negative a peak, mixed signs a saddle."
 )
-st.dataframe(critical_points(name), hide_index=True, width="stretch")
+for line in lines[1:-1]:
+    say(line)
+st.dataframe(table(f), hide_index=True, width="stretch")
 
 with st.expander("Why the convex bowl is an ideal, not the rule"):
     st.markdown(

@@ -1,27 +1,52 @@
+from lessons import beyond_sgd as lesson
 from tests.app.harness import exercise, fresh, problems
 
 PAGE = "pages/beyond_sgd.py"
+
+
+def markdown(at):
+    return [m.value for m in at.markdown]
+
+
+def assert_tells(at, values):
+    assert problems(at) == []
+    told = lesson.story(lesson.facts(**values))
+    assert [e.value for e in getattr(at, told.tone)] == [told.headline]
+    assert "\n".join(told.lines) in markdown(at)
+    assert told.scaling in markdown(at)
 
 
 def test_every_widget_extreme_and_option_draws():
     assert exercise(PAGE) == []
 
 
-def test_on_the_ravine_momentum_and_adam_beat_plain_sgd():
-    at = fresh(PAGE, {"surface": "ravine", "lr": "0.01", "momentum": "0.8", "lr_adaptive": "0.1", "steps": "150"})
-    assert problems(at) == []
-    text = "\n".join(m.value for m in at.markdown)
-    gaps = {}
-    for line in text.splitlines():
-        if line.startswith("- **") and " ends " in line:
-            name = line.split("**")[1]
-            gaps[name] = float(line.split(" ends ")[1].split(" above")[0])
-    assert set(gaps) == {"SGD", "SGD + momentum", "RMSprop", "Adam"}
-    assert gaps["SGD + momentum"] < gaps["SGD"]
-    assert gaps["Adam"] < gaps["SGD"]
+def test_the_default_view_shows_its_story():
+    assert_tells(fresh(PAGE), lesson.DEFAULTS)
+
+
+def test_each_preset_shows_the_story_of_its_own_run():
+    for i, (name, values) in enumerate(lesson.PRESETS.items()):
+        at = fresh(PAGE)
+        at.button(key=f"beyond.preset.{i}").click().run()
+        assert_tells(at, values)
+        assert at.selectbox(key="beyond.surface").value == values["surface"], name
+
+
+def test_switching_the_surface_resets_its_settings_and_says_so():
+    at = fresh(PAGE)
+    at.select_slider(key="beyond.lr").set_value(0.01).run()
+    at.selectbox(key="beyond.surface").select("rosenbrock").run()
+    own = lesson.SURFACE_DEFAULTS["rosenbrock"]
+    assert at.select_slider(key="beyond.lr").value == own["lr"]
+    assert at.select_slider(key="beyond.lr_adaptive").value == own["lr_adaptive"]
+    assert at.slider(key="beyond.momentum").value == own["momentum"]
+    assert at.slider(key="beyond.steps").value == own["steps"]
+    assert any("Choosing a surface resets" in c.value for c in at.caption)
+    assert_tells(at, {"surface": "rosenbrock", **own})
 
 
 def test_a_divergent_optimizer_is_reported_in_words():
-    at = fresh(PAGE, {"surface": "ravine", "lr": "1"})
+    at = fresh(PAGE, {"surface": "ravine_aligned", "lr": "1"})
     assert problems(at) == []
-    assert "diverged" in " ".join(m.value for m in at.markdown)
+    assert "diverged" in " ".join(markdown(at))
+    assert "Plain SGD diverged" in at.warning[0].value

@@ -1,71 +1,61 @@
-import re
+import pytest
 
+from lessons import convergence as lesson
 from tests.app.harness import exercise, fresh, problems
 
 PAGE = "pages/convergence.py"
+KEYS = ("lr", "noise", "patience", "min_delta", "factor", "stop_lr", "steps", "seed")
 
 
-def messages(at, kind):
-    return " ".join(m.value for m in getattr(at, kind))
+def texts(at, tone):
+    return [m.value for m in getattr(at, tone)]
+
+
+def assert_tells(at, values):
+    """The page prints story(facts(values)), each sentence in its own tone."""
+    assert problems(at) == []
+    f = lesson.facts(**values)
+    for line in lesson.story(f) + [lesson.paths_caption(f)]:
+        assert line.text in texts(at, line.tone), line
+    assert lesson.rate_caption(f) in texts(at, "caption")
 
 
 def test_every_widget_extreme_and_option_draws():
     assert exercise(PAGE) == []
 
 
-def test_the_default_run_hovers_then_both_rules_act():
+def test_the_default_view_tells_the_story_of_its_run():
     at = fresh(PAGE)
-    assert problems(at) == []
-    # Four charts of the runs (two planes, two loss curves) and the learning rates.
+    assert_tells(at, lesson.DEFAULTS)
+    # Two loss curves, the two planes and the learning rates.
     assert len(at.get("vega_lite_chart")) == 5
-    text = messages(at, "success")
-    stop = re.search(r"A stopped early at step (\d+)\*\*: the last (\d+) updates", text)
-    best = re.search(r"best weights are those of step (\d+)", text)
-    assert stop and best, text
-    # Without noise the hover is exact: A's best is its last improvement, N updates before the stop.
-    assert int(stop.group(1)) - int(best.group(1)) == int(stop.group(2)) == 20
-    cuts = re.search(r"B cut η (\d+) times\*\* \(after steps ([\d, ]+)\) and stopped at step (\d+)", text)
-    assert cuts, text
-    steps = [int(s) for s in cuts.group(2).split(", ")]
-    assert len(steps) == int(cuts.group(1)) >= 2
-    # B's first cut comes exactly when A stops: same run, same patience, until then.
-    assert steps[0] == int(stop.group(1))
-    assert steps[-1] == int(cuts.group(3))
-    # Every later cut waits at least N updates.
-    assert all(b - a >= 20 for a, b in zip(steps, steps[1:]))
+    assert at.warning[0].value.startswith("**A stopped at step 22.**")
 
 
-def test_the_caption_says_whether_eta_is_above_the_bound():
-    assert "overshoots to the other side" in messages(fresh(PAGE, {"lr": "1.2"}), "caption")
-    assert "can settle at the bottom" in messages(fresh(PAGE, {"lr": "0.5"}), "caption")
+@pytest.mark.parametrize("index,name", list(enumerate(lesson.PRESETS)))
+def test_each_preset_sets_its_values_and_tells_its_story(index, name):
+    at = fresh(PAGE, {"lr": "2", "noise": "1"})
+    at.button(key=f"conv.preset.{index}").click().run()
+    values = lesson.PRESETS[name]
+    for key in KEYS:
+        widget = at.select_slider(key=f"conv.{key}") if key in ("lr", "min_delta", "stop_lr") else at.slider(key=f"conv.{key}")
+        assert widget.value == values[key], key
+    assert_tells(at, values)
 
 
 def test_b_stops_at_once_when_eta_starts_below_the_threshold():
     at = fresh(PAGE, {"lr": "0.05", "stop_lr": "0.1"})
     assert problems(at) == []
-    assert "B stopped at once" in messages(at, "warning")
-
-
-def test_a_run_that_keeps_improving_uses_every_update():
-    at = fresh(PAGE, {"lr": "0.05", "min_delta": "0", "steps": "50"})
-    assert problems(at) == []
-    info = messages(at, "info")
-    assert "A used all 50 updates" in info
-    assert "B used all 50 updates** without a single cut" in info
+    assert any("B stopped at once" in w for w in texts(at, "warning"))
 
 
 def test_a_link_reproduces_the_view():
     query = {"lr": "0.7", "noise": "0.3", "patience": "7", "min_delta": "0.01", "factor": "0.3",
              "stop_lr": "0.001", "steps": "400", "seed": "4"}
     at = fresh(PAGE, query)
-    assert problems(at) == []
+    assert_tells(at, {"lr": 0.7, "noise": 0.3, "patience": 7, "min_delta": 0.01, "factor": 0.3, "stop_lr": 0.001,
+                      "steps": 400, "seed": 4})
     assert at.select_slider(key="conv.lr").value == 0.7
-    assert at.slider(key="conv.noise").value == 0.3
     assert at.slider(key="conv.patience").value == 7
-    assert at.select_slider(key="conv.min_delta").value == 0.01
-    assert at.slider(key="conv.factor").value == 0.3
-    assert at.select_slider(key="conv.stop_lr").value == 0.001
-    assert at.slider(key="conv.steps").value == 400
-    assert at.slider(key="conv.seed").value == 4
     code = at.code[0].value
     assert "stop_patience=7" in code and "patience=6" in code and "noise=0.3, seed=4" in code

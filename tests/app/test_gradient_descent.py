@@ -1,38 +1,59 @@
-import re
-
 import numpy as np
 
-import gdcore as gd
-
+from lessons import gradient_descent as lesson
 from tests.app.harness import exercise, fresh, problems
 
 PAGE = "pages/gradient_descent.py"
+
+
+def shown(at, tone):
+    return [e.value for e in getattr(at, tone)]
 
 
 def test_every_widget_extreme_and_option_draws():
     assert exercise(PAGE) == []
 
 
-def test_presets_show_what_they_promise():
-    outcomes = {}
-    for i, name in enumerate(["Too small", "Good", "Bounces", "Diverges"]):
+def test_the_default_view_shows_its_story():
+    at = fresh(PAGE)
+    assert problems(at) == []
+    told = lesson.story(lesson.facts(**lesson.DEFAULTS))
+    assert shown(at, told.tone) == [told.text]
+    captions = " ".join(c.value for c in at.caption)
+    assert lesson.rate_caption("ravine", lesson.DEFAULTS["lr"]) in captions
+
+
+def test_each_preset_shows_the_story_of_its_own_run():
+    for i, (name, values) in enumerate(lesson.PRESETS.items()):
         at = fresh(PAGE)
         at.button(key=f"gd.preset.{i}").click().run()
-        assert problems(at) == []
-        outcomes[name] = at
-    assert outcomes["Diverges"].error, "a divergent run must be explained in words"
-    assert "Diverged" in outcomes["Diverges"].error[0].value
-    for name in ("Too small", "Good", "Bounces"):
-        assert not outcomes[name].error, name
-    # The bound 2/lambda_max of the ravine is shown beside the slider, and each preset's lr
-    # sits on the promised side of it.
-    bound = 2 / max(gd.surfaces.get("ravine").eigenvalues)
-    ranges = {"Too small": (0, 0.05), "Good": (0.3, 0.7), "Bounces": (0.75, 1.0), "Diverges": (1.0, 2.0)}
-    for name, (lo, hi) in ranges.items():
-        caption = " ".join(c.value for c in outcomes[name].caption)
-        assert f"2/λ_max = **{bound:.4g}**" in caption
-        multiple = float(re.search(r"η is \*\*([0-9.]+)×\*\*", caption).group(1))
-        assert lo < multiple < hi, (name, multiple)
+        assert problems(at) == [], name
+        told = lesson.story(lesson.facts(**values))
+        assert shown(at, told.tone) == [told.text], name
+        assert at.select_slider(key="gd.lr").value == values["lr"]
+        assert f"Preset **{name}**" in " ".join(c.value for c in at.caption)
+    assert "Diverged" in at.error[0].value  # the last preset, Diverges
+
+
+def test_switching_the_surface_resets_its_settings_and_says_so():
+    at = fresh(PAGE)
+    at.select_slider(key="gd.lr").set_value(0.1).run()
+    at.selectbox(key="gd.surface").select("monkey_saddle").run()
+    assert problems(at) == []
+    own = lesson.SURFACE_DEFAULTS["monkey_saddle"]
+    assert at.select_slider(key="gd.lr").value == own["lr"]
+    assert (at.slider(key="gd.x0").value, at.slider(key="gd.y0").value) == (own["x0"], own["y0"])
+    assert at.slider(key="gd.steps").value == own["steps"] == at.slider(key="gd.at").value
+    assert any("Choosing a surface resets η, the start and the steps" in c.value for c in at.caption)
+
+
+def test_the_replay_follows_the_end_when_the_run_gets_longer():
+    at = fresh(PAGE)
+    at.slider(key="gd.steps").set_value(150).run()
+    assert at.slider(key="gd.at").value == 150
+    at.slider(key="gd.at").set_value(20).run()
+    at.slider(key="gd.steps").set_value(200).run()
+    assert at.slider(key="gd.at").value == 20
 
 
 def test_a_link_reproduces_the_view():
@@ -43,6 +64,8 @@ def test_a_link_reproduces_the_view():
     assert at.slider(key="gd.x0").value == -1.5
     assert at.slider(key="gd.steps").value == 300
     assert at.query_params["lr"] == ["0.001"] or at.query_params["lr"] == "0.001"
+    told = lesson.story(lesson.facts("rosenbrock", 0.001, -1.5, 2.0, 300))
+    assert shown(at, told.tone) == [told.text]
 
 
 def test_a_broken_link_falls_back_to_defaults():
