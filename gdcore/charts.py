@@ -28,6 +28,105 @@ import contourpy
 import numpy as np
 import pandas as pd
 
+from ._checks import _Text, check_bounds, check_int, check_option, check_points, check_real, describe, fail, real_array
+
+__all__ = [
+    "PATH_COLORS", "HEATMAP_COLORS", "VIRIDIS", "BASIN_COLORS", "CLASS_COLORS", "WIDTH", "HEIGHT", "PLAIN",
+    "log_axis", "plain", "grid", "ramp", "image", "contour_levels", "contour_lines", "plane_size", "axis_titles",
+    "surface", "grid_map", "paths", "thin", "keep_aspect", "markers", "arrow", "curves", "loss_curve", "lr_curve",
+    "vertical_rules", "band", "landscape", "minimum_names", "basin_map", "dots", "xy_lines", "labelled_points",
+    "grouped", "intervals", "stopping_curve", "faint_path", "hatch", "arrows", "save", "replay", "levels",
+    "class_map",
+]
+
+
+# --- argument checks: every builder names a bad argument, as the rest of gdcore does -------------
+
+
+def _check_loss(objective, name, owner):
+    if not callable(getattr(objective, "loss", None)):
+        fail(name, owner, "a surface or objective with a loss(w) method", describe(objective))
+
+
+def _check_window(bounds, objective, owner):
+    """The plot window: ``bounds``, else ``objective.bounds``; a missing one is named, not an AttributeError."""
+    if bounds is None:
+        bounds = getattr(objective, "bounds", None)
+        if bounds is None:
+            fail("bounds", owner, "((xmin, xmax), (ymin, ymax)) when the objective has no bounds of its own", None)
+    return check_bounds(bounds, "bounds", owner)
+
+
+def _check_named(named, name, owner, *, optional=False):
+    """``{name: points}`` as float arrays of shape (k, 2); non-finite points stay (charts leave them out)."""
+    if named is None and optional:
+        return None
+    expected = "a mapping of names to points of shape (k, 2), e.g. {'GD': traj.points}"
+    if not isinstance(named, Mapping):
+        fail(name, owner, expected, describe(named))
+    out = {}
+    for key, value in named.items():
+        arr = real_array(value, name, owner, expected)
+        if arr.size and (arr.ndim == 0 or arr.shape[-1] != 2):
+            fail(name, owner, expected, _Text(f"{{{key!r}: an array of shape {arr.shape}}}"))
+        out[key] = arr.reshape(-1, 2)
+    return out
+
+
+def _check_values(value, name, owner, *, ndim=1):
+    """Numbers as a float array of ``ndim`` dimensions (NaN allowed: charts leave them out)."""
+    expected = f"a {ndim}-D array of real numbers"
+    arr = real_array(value, name, owner, expected)
+    if arr.ndim != ndim:
+        fail(name, owner, expected, _Text(f"an array of shape {arr.shape}"))
+    return arr
+
+
+def _check_series(series, name, owner, *, optional=False):
+    """``{name: values}`` as 1-D float arrays."""
+    if series is None and optional:
+        return None
+    expected = "a mapping of names to 1-D arrays of real numbers"
+    if not isinstance(series, Mapping):
+        fail(name, owner, expected, describe(series))
+    out = {}
+    for key, value in series.items():
+        arr = real_array(value, name, owner, expected)
+        if arr.ndim != 1:
+            fail(name, owner, expected, _Text(f"{{{key!r}: an array of shape {arr.shape}}}"))
+        out[key] = arr
+    return out
+
+
+def _check_size(value, name, owner, *, allow_none=False, low=1, high=10_000):
+    return check_int(value, name, owner, low=low, high=high, allow_none=allow_none)
+
+
+def _check_flag(value, name, owner):
+    """True, False or None (None: the builder chooses)."""
+    if value is not None and not isinstance(value, (bool, np.bool_)):
+        fail(name, owner, "True, False or None", value)
+    return value
+
+
+def _check_text(value, name, owner, *, allow_none=True):
+    if not (isinstance(value, str) or (value is None and allow_none)):
+        fail(name, owner, "a str" + (" or None" if allow_none else ""), value)
+    return value
+
+
+def _check_colors(colors, name, owner, *, hex_only=False):
+    """A non-empty sequence of colours (``"#rrggbb"`` when ``hex_only``: rasters mix them in numpy)."""
+    expected = "a non-empty sequence of colours like '#d62728'"
+    if isinstance(colors, str) or not isinstance(colors, (tuple, list)) or not colors:
+        fail(name, owner, expected, describe(colors))
+    for c in colors:
+        ok = isinstance(c, str) and (not hex_only or (len(c) == 7 and c[0] == "#"
+                                                       and all(ch in "0123456789abcdefABCDEF" for ch in c[1:])))
+        if not ok:
+            fail(name, owner, expected + (" (hex '#rrggbb')" if hex_only else ""), describe(colors))
+    return colors
+
 #: Colours of named paths, in order: readable on the light heatmap and for colour-blind eyes.
 PATH_COLORS = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 #: The heatmap's colour ramp, low loss to high: the raster and its colour bar share it.
@@ -38,8 +137,10 @@ WIDTH, HEIGHT = 420, 380
 #: d3 format of axis and colour-bar numbers: plain decimals ("200", "0.001"), never "2e+2".
 PLAIN = "~r"
 _SUPERSCRIPTS = dict(zip("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-#: Vega label expression for a log axis: plain numbers from 0.0001 to 99999, else 10ⁿ.
+#: Vega label expression for a log axis: powers of ten, plain from 0.0001 to 10000, else 10ⁿ.
 LOG_LABELS = (
+    # Only powers of ten are labelled: Vega's ticks in between (5, 0.6, 0.07) read as noise.
+    "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) > 1e-6 ? '' : "
     "datum.value >= 0.0001 && datum.value < 100000 ? format(datum.value, '~r') : "
     + "".join(f"replace(" for _ in _SUPERSCRIPTS)
     + "'10' + format(round(log(datum.value) / LN10), 'd')"
@@ -47,8 +148,20 @@ LOG_LABELS = (
 )
 
 
-def log_axis(**kwargs):
-    """An Altair axis for a log scale with labels a student reads (0.01, 1, 100, 10⁻⁸)."""
+def log_axis(values=None, **kwargs):
+    """An Altair axis for a log scale with labels a student reads (0.01, 1, 100, 10⁻⁸).
+
+    Only powers of ten are labelled, unless the positive ``values`` drawn on it span no
+    power of ten: then every tick gets a plain number.
+
+    >>> log_axis([2.0, 9.0]).format, log_axis([0.05, 3.0]).labelExpr[:3]
+    ('~r', 'abs')
+    """
+    if values is not None:
+        v = np.asarray(values, dtype=np.float64)
+        v = v[np.isfinite(v) & (v > 0)]
+        if len(v) and np.floor(np.log10(v.max())) < np.ceil(np.log10(v.min())):
+            return alt.Axis(format=PLAIN, **kwargs)
     # Exponents are superscripts: one size up so that they stay legible.
     return alt.Axis(labelExpr=LOG_LABELS, labelFontSize=12, **kwargs)
 
@@ -496,7 +609,7 @@ def _cycle(values, n):
     return tuple(values[i % len(values)] for i in range(n))
 
 
-def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str] | None = None):
+def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str] | None = None, legend=True):
     """Known critical points: ``{"minimum": (k, 2), "saddle": (m, 2), ...}`` as shaped markers.
 
     ``labels`` optionally maps a kind to its legend text.
@@ -518,8 +631,10 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
             x="x:Q",
             y="y:Q",
             # Shape and fill share field and title, so Vega-Lite merges them into one legend.
-            shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[s["shape"] for s in style]), title="critical point", legend=alt.Legend(orient="bottom")),
-            fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[s["color"] for s in style]), title="critical point", legend=alt.Legend(orient="bottom")),
+            shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[s["shape"] for s in style]), title="critical point",
+                            legend=alt.Legend(orient="bottom") if legend else None),
+            fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[s["color"] for s in style]), title="critical point",
+                          legend=alt.Legend(orient="bottom") if legend else None),
             tooltip=["kind:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
         )
     )
@@ -582,7 +697,7 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
             x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=PLAIN),
                     scale=alt.Scale(domain=list(x_domain), nice=False, zero=False) if x_domain is not None else alt.Scale()),
             y=alt.Y(f"{field}:Q", title=(title or field) + (" (log scale)" if log else ""), scale=y_scale,
-                    axis=log_axis() if log else alt.Axis(format=PLAIN)),
+                    axis=log_axis(data[field]) if log else alt.Axis(format=PLAIN)),
             color=color,
             strokeDash=dash,
             strokeWidth=stroke,
@@ -736,7 +851,8 @@ def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    layers = [image(rgba, bounds), legend, markers({"minimum": shown}, labels={"minimum": "minimum"})]
+    # The minima's diamonds need no legend of their own: "ends in" names them.
+    layers = [image(rgba, bounds), legend, markers({"minimum": shown}, labels={"minimum": "minimum"}, legend=False)]
     return keep_aspect(alt.layer(*layers).resolve_scale(color="independent").properties(**props), height / width)
 
 
@@ -820,9 +936,9 @@ def xy_lines(
         legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300, symbolType="circle"),
     )
     x = alt.X("x:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False),
-              axis=log_axis() if log_x else alt.Axis(format=PLAIN))
+              axis=log_axis([v for _, (xv, _) in {**lines, **points}.items() for v in np.ravel(xv)]) if log_x else alt.Axis(format=PLAIN))
     y = alt.Y("y:Q", title=y_title + (" (log scale)" if log_y else ""), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
-              axis=log_axis() if log_y else alt.Axis(format=PLAIN))
+              axis=log_axis([v for _, (_, yv) in {**lines, **points}.items() for v in np.ravel(yv)]) if log_y else alt.Axis(format=PLAIN))
     tooltip = ["series:N", alt.Tooltip("x:Q", title=x_title, format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]
     dash = alt.StrokeDash(
         "series:N",
@@ -981,7 +1097,7 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
         vals = data.loss.to_numpy()
         log = bool(len(vals)) and vals.min() > 0 and vals.max() / vals.min() > 100
     y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log else ""), scale=alt.Scale(type="log") if log else alt.Scale(zero=False),
-              axis=log_axis() if log else alt.Axis(format=PLAIN))
+              axis=log_axis(data.loss) if log else alt.Axis(format=PLAIN))
     x = alt.X("step:Q", title="step", scale=alt.Scale(domain=[0, max(1, len(losses) - 1)], nice=False))
     series = alt.Color(
         "series:N",
@@ -1145,7 +1261,7 @@ def save(chart, path, *, scale=2.0):
 
 
 def replay(objective, points, *, bounds=None, title=None, resolution=70, width=WIDTH, height=None,
-           name="gradient descent", color=PATH_COLORS[0], label="step", start=None):
+           name="gradient descent", color=PATH_COLORS[0], label="step", start=None, captions=None, critical=None):
     """A run on its landscape with a replay slider that scrubs it in the browser, without a rerun.
 
     The slider (a Vega-Lite parameter bound to a range input under the plot) picks an update
@@ -1154,7 +1270,9 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     that is :math:`-\\eta\\nabla L(w_t)`). The arrowhead is a chevron in the plane's own units,
     so it points along the step whatever the chart's aspect. ``points`` is the run's
     ``(T+1, 2)`` path; non-finite points (a diverged run) are left out. ``start`` is the
-    slider's first value (default: the last update).
+    slider's first value (default: the last update). ``captions[t]`` is a line of text shown
+    over the plot while update ``t`` is shown (e.g. its loss and step length); ``critical`` is
+    passed to :func:`landscape`.
 
     >>> import gdcore as gd
     >>> traj = gd.descend(gd.surfaces.get("bowl"), gd.SGD(lr=0.1), (1.0, 1.0), 5)
@@ -1167,7 +1285,7 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     n_ok = int(np.argmin(finite)) if not finite.all() else len(pts)
     pts = pts[:n_ok]
     bounds = bounds if bounds is not None else objective.bounds
-    base = landscape(objective, None, bounds=bounds, resolution=resolution, width=width, height=height)
+    base = landscape(objective, None, bounds=bounds, resolution=resolution, width=width, height=height, critical=critical)
     last = max(0, len(pts) - 2)
     t = alt.param(name="t", value=int(last if start is None else min(max(0, start), last)),
                   bind=alt.binding_range(min=0, max=last, step=1, name=f"replay: {label} "))
@@ -1204,7 +1322,13 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
             .encode(x=x, y=y).transform_filter("datum.step == t"))
     first = alt.Chart(path.iloc[:1]).mark_point(shape="circle", size=90, filled=False, color=color, strokeWidth=2, clip=True).encode(x=x, y=y)
     # One level of layers, as landscape() makes: deeper nesting keeps the chart from following its column.
-    chart = alt.layer(*base.layer, faint, strong, arrow_layer, here, first).resolve_scale(
+    extra = []
+    if captions is not None:
+        text = pd.DataFrame({"step": np.arange(len(captions)), "caption": [str(c) for c in captions]})
+        extra.append(alt.Chart(text).mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold",
+                                               color="#111111").encode(x=alt.value(6), y=alt.value(6), text="caption:N")
+                     .transform_filter("datum.step == t"))
+    chart = alt.layer(*base.layer, faint, strong, arrow_layer, here, first, *extra).resolve_scale(
         color="independent", shape="independent", fill="independent").add_params(t)
     props = {"width": base.width, "height": base.height}
     if title:

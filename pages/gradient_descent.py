@@ -11,7 +11,6 @@ from ui.show import show
 
 P = Params("gd")
 PRESETS = lesson.PRESETS
-END = "gd._end"  # the last step of the previous run: the replay follows the end when it sat there
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -25,50 +24,39 @@ def facts(surface_name, lr, x0, y0, steps):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def plane_chart(surface_name, lr, x0, y0, steps, at):
-    """The whole path faint, the part up to step t strong, and the real next step as an arrow."""
+def plane_chart(surface_name, lr, x0, y0, steps):
+    """The run with its replay slider in the chart: scrubbing it needs no rerun. The arrow is the
+    real next step −η∇L(w_t), to scale; the whole path faint, the part up to step t strong."""
     surface = gd.surfaces.get(surface_name)
-    points = run(surface_name, lr, x0, y0, steps).points
-    w = points[at]
-    red = charts.PATH_COLORS[0]
-    chart = (
-        charts.landscape(surface, title="The path in the weight plane", width=400,
-                         critical=lesson.shown_critical_points(surface_name, points[-1]))
-        + charts.faint_path(points, color=red, opacity=0.3, width=1.2)
-        + charts.faint_path(points[: at + 1], color=red, opacity=1.0, width=2.0)
-        + charts.dots({"start": points[0], "w_t": w}, colors=(red, "#111111"), size=90, opacity=1.0)
-    )
-    step = lesson.next_step(surface_name, lr, w)
-    (xa, xb), (ya, yb) = surface.bounds
-    size = min(xb - xa, yb - ya)
-    length = float(np.linalg.norm(step))
-    if length > 0.01 * size:
-        chart = chart + charts.arrow(w, step, label="−η∇L")
-    elif length > 0 and np.min(np.linalg.norm(surface.minima - w, axis=-1)) > 0.01 * size:
-        # Too short to see, and not yet at a minimum: a thin grey line shows where it points.
-        chart = chart + charts.faint_path([w, w + step / length * 0.12 * size], color="#333333", opacity=0.7, width=1.5)
-    return chart.resolve_scale(color="independent", shape="independent", fill="independent")
+    traj = run(surface_name, lr, x0, y0, steps)
+    points = traj.points
+    lengths = lesson.step_lengths(points)
+    captions = [
+        f"t = {t}:  loss {lesson.number(traj.losses[t])},  ‖∇L‖ {lesson.number(traj.grad_norms[t])},  "
+        f"next step {lesson.number(lengths[t])} long"
+        for t in range(len(lengths))
+    ]
+    return charts.replay(surface, points, title="The path in the weight plane", width=400, captions=captions,
+                         label="step t", critical=lesson.shown_critical_points(surface_name, points[-1]))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def curve_charts(surface_name, lr, x0, y0, steps, at):
+def curve_charts(surface_name, lr, x0, y0, steps):
     traj = run(surface_name, lr, x0, y0, steps)
-    loss = charts.loss_curve({"loss": traj.losses}, x_title="step", height=220) + charts.vertical_rules([at])
+    loss = charts.loss_curve({"loss": traj.losses}, x_title="step", height=220)
     lengths = lesson.step_lengths(traj.points)
     step = charts.curves({"step length": lengths}, "step_length", title="‖w(t+1) − w(t)‖",
                          x_title="step", height=220, colors=("#1f77b4",))
-    return loss, step + charts.vertical_rules([at])
+    return loss, step
 
 
 def apply_preset(name):
-    values = PRESETS[name]
-    P.set(**values, at=values["steps"])
+    P.set(**PRESETS[name])
 
 
 def reset_for_surface():
     """A new surface starts from its own learning rate, start and steps (see the caption)."""
-    values = lesson.SURFACE_DEFAULTS[st.session_state[P.key("surface")]]
-    P.set(**values, at=values["steps"])
+    P.set(**lesson.SURFACE_DEFAULTS[st.session_state[P.key("surface")]])
 
 
 st.title("Gradient descent")
@@ -101,39 +89,23 @@ with controls:
 
 traj = run(surface_name, lr, x0, y0, steps)
 f = facts(surface_name, lr, x0, y0, steps)
-last = len(traj.points) - 1
-with controls:
-    previous, shown_at = st.session_state.get(END), st.session_state.get(P.key("at"))
-    if previous is not None and shown_at is not None and previous != last:
-        # The run got longer or shorter: a replay that sat at the end stays at the end, any other
-        # keeps its step. Written out, because a slider whose range changed is a new widget.
-        P.set(at=last if shown_at == previous else min(shown_at, last))
-    st.session_state[END] = last
-    at = P.slider("at", "Replay: show the path up to step t", 0, last, last,
-                  help="The arrow is the step taken from there, −η∇L(w_t), drawn to scale.")
 
 with view:
     told = lesson.story(f)
     getattr(st, told.tone)(told.text)
-    show(plane_chart(surface_name, lr, x0, y0, steps, at))
-    w = traj.points[at]
-    next_len = float(np.linalg.norm(lesson.next_step(surface_name, lr, w)))
-    st.caption("Black arrow: the next step −η∇L(w_t), drawn to scale. When it is too short to see, "
-               "a thin grey line shows its direction.")
-    st.markdown(
-        f"At step t = {at}: loss L(w_t) = {lesson.number(traj.losses[at])}, "
-        f"‖∇L(w_t)‖ = {lesson.number(traj.grad_norms[at])}, next step −η∇L(w_t) is {lesson.number(next_len)} long."
-    )
+    show(plane_chart(surface_name, lr, x0, y0, steps))
+    st.caption("Drag the replay slider under the map to walk through the run (in your browser, nothing is "
+               "recomputed). Black arrow: the next step −η∇L(w_t), drawn to scale.")
     current = {"lr": lr, "x0": x0, "y0": y0, "steps": steps}
     preset = next((name for name, values in PRESETS.items() if values["surface"] == surface_name
                    and all(np.isclose(current[k], values[k]) for k in current)), None)
     if preset:
         st.caption(f"Preset **{preset}**: η = {lr:g} on the ravine, {steps} steps.")
 
-loss, step = curve_charts(surface_name, lr, x0, y0, steps, at)
+loss, step = curve_charts(surface_name, lr, x0, y0, steps)
 left, right = st.columns(2, gap="medium")
 with left:
-    st.caption("The loss at each step; the dashed line is step t.")
+    st.caption("The loss at each step.")
     show(loss)
 with right:
     st.caption("How far each step moved: ‖w(t+1) − w(t)‖ = η‖∇L(w_t)‖.")

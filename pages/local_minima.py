@@ -1,230 +1,172 @@
 """Local minima: where gradient descent ends depends on where it starts; the basin map shows it for every start."""
 
-import dataclasses
-
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import gdcore as gd
 from gdcore import charts
+from lessons import local_minima as lesson
 from ui.params import Params
 from ui.show import show
 
 P = Params("minima")
-SURFACES = ("local_global", "himmelblau", "six_hump_camel", "rastrigin")
-# Learning rates as multiples of 2/lambda_max at the global minimum, so one slider fits every surface.
-SCALES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0)
-SMALL = 0.1  # the careful step every map is compared with
-RESOLUTIONS = (20, 40, 60, 80, 100)
-CHART_WIDTH = 300
+D = lesson.DEFAULTS
+MAP_WIDTH, RUN_WIDTH = 520, 420
 TABLE_ROWS = 12
+YOURS = "your run"
+
+run = st.cache_data(max_entries=16, show_spinner=False)(lesson.run)
+
+
+def path_names(lr, careful_lr):
+    return {"yours": f"your η = {charts.plain(lr)}", "careful": f"careful η = {charts.plain(careful_lr)}"}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def stability_bounds(name):
-    """2 / lambda_max of the Hessian at each minimum: the largest lr that can settle there."""
-    surface = gd.surfaces.get(name)
-    return np.asarray(surface.max_stable_lr_at(surface.minima), dtype=np.float64)
+def map_chart(*args):
+    r = run(*args)
+    b = r.basins
+    dx, dy = b.xs[1] - b.xs[0], b.ys[1] - b.ys[0]
+    bounds = ((b.xs[0] - dx / 2, b.xs[-1] + dx / 2), (b.ys[0] - dy / 2, b.ys[-1] + dy / 2))
+    width, height = charts.plane_size(gd.surfaces.get(r.surface).bounds, MAP_WIDTH, max_height=440)
+    lr = lesson.learning_rate(r.surface, r.lr_scale)
+    careful_lr = lesson.learning_rate(r.surface, lesson.SMALL)
+    layers = [charts.basin_map(b, width=width, height=height)]
+    subtitle = ["black line: your run"]
+    if r.jumped.any():
+        layers.append(charts.hatch(b.xs, b.ys, r.jumped, legend=False))
+        subtitle += ["hatched: the starts that end in another minimum", f"than at the careful step η = {charts.plain(careful_lr)}"]
+    layers.append(charts.paths({YOURS: r.traj.points}, bounds=bounds, colors=("#111111",)))
+    title = alt.TitleParams(f"Where each start ends at η = {charts.plain(lr)}", subtitle=subtitle, anchor="start")
+    return alt.layer(*layers).resolve_scale(color="independent").properties(
+        width=width, height=height, title=title)
 
 
-def learning_rate(name, scale):
-    return float(scale * stability_bounds(name)[0])
+@st.cache_data(max_entries=16, show_spinner=False)
+def run_chart(*args):
+    r = run(*args)
+    surface = gd.surfaces.get(r.surface)
+    names = path_names(lesson.learning_rate(r.surface, r.lr_scale), lesson.learning_rate(r.surface, lesson.SMALL))
+    title = alt.TitleParams("Your start at both steps", anchor="start", subtitle="over the loss surface")
+    chart = charts.surface(surface, width=RUN_WIDTH, resolution=60)
+    return alt.layer(
+        chart,
+        charts.paths({names["yours"]: r.traj.points, names["careful"]: r.careful_traj.points},
+                     bounds=surface.bounds, colors=("#111111", "#d62728")),
+    ).resolve_scale(color="independent", shape="independent", fill="independent", strokeDash="independent").properties(
+        title=title)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def basin_map(name, scale, resolution, steps):
-    surface = gd.surfaces.get(name)
-    return gd.basins(surface, gd.SGD(lr=learning_rate(name, scale)), resolution, steps)
+def minima_table(f):
+    """One row per minimum: how low, how large a step can settle there, and who reaches it."""
+    table = pd.DataFrame({
+        "minimum": f.names,
+        "loss": f.losses,
+        "2/λ_max": f.bounds,
+        "share at η": f.shares[:-1],
+        f"at {lesson.SMALL:g}×": f.careful_shares[:-1],
+    })
+    return table.sort_values(["share at η", "loss"], ascending=[False, True]).head(TABLE_ROWS)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def run(name, scale, x0, y0, steps):
-    return gd.descend(gd.surfaces.get(name), gd.SGD(lr=learning_rate(name, scale)), (x0, y0), steps)
+def apply_preset(name):
+    P.set(**lesson.PRESETS[name])
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def map_chart(name, scale, resolution, steps, x0, y0):
-    basins = basin_map(name, scale, resolution, steps)
-    traj = run(name, scale, x0, y0, steps)
-    width, height = charts.plane_size(gd.surfaces.get(name).bounds, CHART_WIDTH)
-    # Equal minima computed to 1e-31 should read "loss 0" in the legend.
-    shown = dataclasses.replace(basins, minimum_losses=np.round(basins.minimum_losses, 6) + 0.0)
-    chart = charts.basin_map(shown, width=width, height=height, title="Where each start ends (basin map)")
-    return chart + charts.paths({"your run": traj.points}, bounds=gd.surfaces.get(name).bounds, colors=("#111111",))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def path_chart(name, scale, x0, y0, steps):
-    traj = run(name, scale, x0, y0, steps)
-    surface = gd.surfaces.get(name)
-    crowded = len(surface.minima) + len(surface.saddles) + len(surface.maxima) > 30
-    # Rastrigin has hundreds of critical points: marking them all would hide the path.
-    critical = {"minimum": surface.minima[:1]} if crowded else None
-    return charts.landscape(surface, {"your run": traj.points}, critical=critical, width=CHART_WIDTH,
-                            title="Your run over the loss surface" + (" (global minimum marked)" if crowded else ""))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def minima_table(name, scale, resolution, steps):
-    """One row per minimum: where, how low, how large a step can settle there, and who reaches it."""
-    surface = gd.surfaces.get(name)
-    now = basin_map(name, scale, resolution, steps).shares()
-    small = basin_map(name, SMALL, resolution, steps).shares()
-    losses = surface.loss(surface.minima)
-    table = pd.DataFrame(
-        {
-            "minimum": [f"{'global ' if k == 0 else ''}min {k}" for k in range(len(surface.minima))],
-            "w₁": surface.minima[:, 0],
-            "w₂": surface.minima[:, 1],
-            "loss": losses,
-            "above global": losses - losses[0],
-            "largest stable η": stability_bounds(name),
-            "share of starts": now[:-1],
-            f"share at {SMALL:g}× bound": small[:-1],
-        }
-    )
-    return table.sort_values(["share of starts", "loss"], ascending=[False, True]).head(TABLE_ROWS)
-
-
-def number(x):
-    """A loss for a sentence: 1e-31 is shown as 0, not in scientific notation."""
-    return "0" if abs(x) < 1e-9 else f"{x:.4g}"
-
-
-def percent(x):
-    return f"{100 * x:.0f}%" if x >= 0.01 or x == 0 else "<1%"
+def reset_for_surface():
+    P.set(**lesson.SURFACE_DEFAULTS[st.session_state[P.key("surface")]])
 
 
 st.title("Local minima")
 st.markdown(
-    "A bowl has one lowest point, so every downhill walk ends there. A non-convex loss has several valleys. "
-    "Gradient descent only ever looks at the slope under its feet, so it settles in whichever valley it "
-    "starts above: the start, not the depth of the valley, decides the outcome. The set of starts that end "
-    "in one minimum is that minimum's **basin of attraction**. The map below runs gradient descent from every "
-    "cell of a grid at once and colours each start by the minimum it reaches."
+    "Gradient descent only feels the slope under its feet, so on a loss with several valleys it settles in the "
+    "one it starts above. The map runs it from every start at once and colours each start by the minimum it ends in."
 )
-st.latex(
-    r"w_{t+1} = w_t - \eta\,\nabla L(w_t), \qquad "
-    r"\text{basin}(m) = \{\, w_0 : w_t \to m \,\}, \qquad "
-    r"\eta\ \text{can settle at } m \text{ only if } \eta < 2/\lambda_{\max}\!\left(\nabla^2 L(m)\right)"
-)
+st.latex(r"w_{t+1} = w_t - \eta\,\nabla L(w_t)")
 
-row = st.columns(4, gap="medium")
-with row[0]:
-    name = P.selectbox("surface", "Surface", SURFACES, value="local_global", format_func=lambda n: gd.surfaces.get(n).title)
-surface = gd.surfaces.get(name)
-bound = float(stability_bounds(name)[0])
-with row[1]:
-    scale = P.select_slider("lr_scale", "Learning rate η, as a multiple of 2/λ_max at the global minimum", SCALES, value=0.3, format_func=lambda v: f"{v:g}")
-    lr = scale * bound
-    st.caption(f"η = {scale:g} × {bound:.4g} = **{lr:.4g}**")
-with row[2]:
-    steps = P.slider("steps", "Steps per run", 50, 1000, 300, step=50)
-with row[3]:
-    resolution = P.select_slider("resolution", "Starts per side of the grid", RESOLUTIONS, value=60, format_func=lambda r: f"{r}")
-st.caption(surface.description)
+controls, view = st.columns([1, 2.1], gap="medium")
+with controls:
+    st.markdown("**Presets**")
+    for i, name in enumerate(lesson.PRESETS):
+        st.button(name, key=f"minima.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    name = P.selectbox("surface", "Surface", lesson.SURFACES, value=D["surface"],
+                       format_func=lambda n: gd.surfaces.get(n).title if n in lesson.SURFACES else n,
+                       on_change=reset_for_surface)
+    surface = gd.surfaces.get(name)
+    st.caption("Choosing a surface resets η and the start to values that suit it.")
+    own = lesson.SURFACE_DEFAULTS[name]
+    bound = float(lesson.stability_bounds(name)[0])
+    scale = P.select_slider("lr_scale", "Learning rate η, as a multiple of 2/λ_max at the global minimum",
+                            lesson.SCALES, value=own["lr_scale"], format_func=lambda v: f"{v:g}")
+    st.caption(f"η = {scale:g} × {charts.plain(bound)} = **{charts.plain(scale * bound)}**")
+    (xa, xb), (ya, yb) = surface.bounds
+    x0 = P.slider("x0", "Your start w₁", float(xa), float(xb), float(own["x0"]), step=0.01)
+    y0 = P.slider("y0", "Your start w₂", float(ya), float(yb), float(own["y0"]), step=0.01)
+    with st.expander("Grid and steps"):
+        steps = P.slider("steps", "Steps per run", 50, 1000, D["steps"], step=50)
+        resolution = P.select_slider("resolution", "Starts per side of the grid", lesson.RESOLUTIONS,
+                                     value=D["resolution"], format_func=lambda r: f"{r}")
 
-(xa, xb), (ya, yb) = surface.bounds
-starts = st.columns(2, gap="medium")
-with starts[0]:
-    x0 = P.slider("x0", "Your start w₁", float(xa), float(xb), float(round(xa + 0.2 * (xb - xa), 2)), step=0.01)
-with starts[1]:
-    y0 = P.slider("y0", "Your start w₂", float(ya), float(yb), float(round(ya + 0.8 * (yb - ya), 2)), step=0.01)
-basins = basin_map(name, scale, resolution, steps)
-traj = run(name, scale, x0, y0, steps)
-left, right = st.columns([1.3, 1], gap="small")
+args = (name, scale, steps, resolution, x0, y0)
+facts = lesson.facts(run(*args))
+current = {"surface": name, "lr_scale": scale, "steps": steps, "resolution": resolution, "x0": x0, "y0": y0}
+with view:
+    show(map_chart(*args))
+    for preset, values in lesson.PRESETS.items():
+        if values == current:
+            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+    for tone, text in lesson.story(facts):
+        getattr(st, tone)(text)
+
+left, right = st.columns([1, 1], gap="medium")
 with left:
-    show(map_chart(name, scale, resolution, steps, x0, y0))
+    show(run_chart(*args))
+    st.caption(f"{surface.description} Black: your run at η = {charts.plain(facts.lr)}; red: the same start at the "
+               f"careful step η = {charts.plain(facts.careful_lr)}.")
 with right:
-    show(path_chart(name, scale, x0, y0, steps))
+    st.markdown("**The minima**")
+    st.dataframe(
+        minima_table(facts),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "loss": st.column_config.NumberColumn(format="%.3f", width="small"),
+            "2/λ_max": st.column_config.NumberColumn(format="%.4f", width="small",
+                                                     help="The largest learning rate that can settle in this minimum"),
+            "share at η": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0, width="small",
+                                                          help="The share of the map's starts that end here at your η"),
+            f"at {lesson.SMALL:g}×": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0,
+                                                                  width="small", help="The same share at the careful step"),
+        },
+    )
+    if len(facts.names) > TABLE_ROWS:
+        st.caption(f"The {TABLE_ROWS} minima reached by the most starts, of {len(facts.names)}.")
 
-# Your run, in words.
-losses = basins.minimum_losses
-distance = np.linalg.norm(surface.minima - traj.final, axis=-1)
-k = int(np.argmin(distance))
-if traj.status == "diverged":
-    st.error(
-        f"**Diverged** after {traj.steps_done} steps: η = {lr:.4g} is too large for the steep walls around this start, "
-        "so each step overshoots further than the last. The chart shows the finite part of the run."
+with st.expander("Basins, and how large a step a minimum can hold"):
+    st.markdown(
+        "The set of starts that end in one minimum is that minimum's **basin of attraction**. Near a minimum m "
+        "the loss is close to a bowl whose steepest curvature is λ_max, the largest eigenvalue of the Hessian "
+        "there. A step η shrinks the distance to the bottom along that direction by the factor |1 − ηλ_max| "
+        "each update, so the run can settle only if that factor is below 1:"
     )
-elif distance[k] > basins.radius:
-    st.warning(
-        f"Your run reached **no minimum** in {steps} steps: it ends at ({traj.final[0]:.2f}, {traj.final[1]:.2f}) "
-        f"with loss {number(traj.losses[-1])}. "
-        + (f"It keeps bouncing around minimum {k}: η is above the largest step that can settle there "
-           f"(2/λ_max = {stability_bounds(name)[k]:.4g}), so every step overshoots its floor."
-           if stability_bounds(name)[k] < lr else "It is still on its way: run more steps.")
-    )
-elif k == 0 or np.isclose(losses[k], losses[0]):
-    st.success(
-        f"Your run ends in the **global minimum** ({surface.minima[k][0]:.2f}, {surface.minima[k][1]:.2f}), "
-        f"loss {number(losses[k])}. Move the start into another colour of the map to end somewhere else."
-    )
-else:
-    st.info(
-        f"Your run ends in **local minimum {k}** ({surface.minima[k][0]:.2f}, {surface.minima[k][1]:.2f}) with loss "
-        f"{number(losses[k])}, {number(losses[k] - losses[0])} above the global minimum. The slope there is zero, "
-        "so gradient descent has no reason to leave: it is stuck for good."
+    st.latex(r"\text{basin}(m) = \{\, w_0 : w_t \to m \,\}")
+    st.latex(r"\eta < 2 / \lambda_{\max}\!\left(\nabla^2 L(m)\right)")
+    st.markdown(
+        "A narrow minimum (large λ_max) holds only small steps. Above its bound a run that falls in overshoots "
+        "the bottom, bounces out and ends in another basin or keeps bouncing; the map then shows its basin empty. "
+        "Even below every bound, a long first step on a steep wall can cross a ridge into the next basin: "
+        "the hatched starts on the map."
     )
 
-# The whole map, in words: how the step size changes who reaches the global minimum.
-shares = basins.shares()
-small = basin_map(name, SMALL, resolution, steps).shares()
-is_global = np.isclose(losses, losses[0])
-global_now, global_small = shares[:-1][is_global].sum(), small[:-1][is_global].sum()
-too_sharp = np.flatnonzero(stability_bounds(name) < lr)
-note = (
-    f"With η = {scale:g}× the bound, **{percent(global_now)}** of the starts reach a global minimum "
-    f"and {percent(shares[-1])} reach none; with a small step ({SMALL:g}×) it is {percent(global_small)} and {percent(small[-1])}. "
-)
-diverged = float(np.mean(basins.status == "diverged"))
-if diverged:
-    note += f"{percent(diverged)} of the runs diverged: their first steps were too large for the steep outer walls. "
-if len(too_sharp) == len(losses):
-    note += (
-        "η is above 2/λ_max at **every** minimum: no run can settle anywhere, each one keeps bouncing "
-        "(or flies off), so the map is grey."
+with st.expander("Is a local minimum a failure?"):
+    st.markdown(
+        "Less often than this picture suggests. A real network has millions of weights and an enormous number of "
+        "minima, and most of the ones gradient descent finds lie close in loss to the very best one, like the "
+        "shallow pits of Rastrigin's surface near its centre. What we care about is the network's answers, not the "
+        "last decimal of the loss: if a classifier gives the right class a probability of 0.8 at one minimum and "
+        "0.99 at another, it predicts the same class in both. A *good* local minimum does the job; the ones to "
+        "avoid are the few that sit far above the rest. The next pages show how randomness and the choice of "
+        "step size help a run leave those."
     )
-elif len(too_sharp):
-    note += (
-        f"η is above the largest stable step of {len(too_sharp)} of the {len(losses)} minima (see the table): "
-        "a run that falls into one of them overshoots its floor, bounces out and **jumps to another basin**, "
-        "or keeps bouncing. Their basins shrink or vanish, and wider minima take over the starts."
-    )
-else:
-    note += (
-        "η is below the largest stable step of every minimum, so each run settles in the valley it starts in "
-        f"and the map barely changes. Raise η past {stability_bounds(name).min() / bound:.2g}× (the smallest "
-        "stable step in the table) to see runs jump basins."
-    )
-st.markdown(note)
-
-st.subheader("The minima")
-st.dataframe(
-    minima_table(name, scale, resolution, steps),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "w₁": st.column_config.NumberColumn(format="%.3f"),
-        "w₂": st.column_config.NumberColumn(format="%.3f"),
-        "loss": st.column_config.NumberColumn(format="%.4f"),
-        "above global": st.column_config.NumberColumn(format="%.4f"),
-        "largest stable η": st.column_config.NumberColumn(format="%.4g", help="2/λ_max of the Hessian at this minimum"),
-        "share of starts": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
-        f"share at {SMALL:g}× bound": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
-    },
-)
-if len(losses) > TABLE_ROWS:
-    st.caption(f"The {TABLE_ROWS} minima reached by the most starts, of {len(losses)}.")
-
-st.subheader("Is a local minimum a failure?")
-st.markdown(
-    "Less often than this picture suggests. A real network has millions of weights and an enormous number of "
-    "minima, and most of the ones gradient descent finds lie close in loss to the very best one, like the "
-    "shallow pits of Rastrigin's surface near its centre. What we care about is the network's answers, not the "
-    "last decimal of the loss: if a classifier gives the right class a probability of 0.8 at one minimum and "
-    "0.99 at another, it predicts the same class in both. A *good* local minimum does the job; the ones to "
-    "avoid are the few that sit far above the rest. The next pages show how randomness and the choice of "
-    "step size help a run leave those."
-)

@@ -1,98 +1,29 @@
 """Stochastic gradient descent: one random sample per step, and the jitter that gets it past saddles."""
 
-from dataclasses import dataclass
-
 import altair as alt
 import numpy as np
 import streamlit as st
 
 import gdcore as gd
 from gdcore import charts
+from lessons import sgd as lesson
 from ui.params import Params
 from ui.show import show
 
 P = Params("sgd")
-N_SAMPLES = 64
-ORDERS = 32  # extra SGD runs, each with its own sample order, to show the outcome is not luck
-LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+D = lesson.DEFAULTS
+SCENARIOS = lesson.SCENARIOS
+N_SAMPLES, ORDERS = lesson.N_SAMPLES, lesson.ORDERS
+BATCH, SGD = "batch gradient descent", "SGD"
+FULL_COLOR, SAMPLE_COLOR = "#111111", "#6a3d9a"
 
-
-@dataclass(frozen=True)
-class Scenario:
-    label: str
-    surface: str
-    spread: float  # standard deviation of the sample offsets
-    lr: float  # a learning rate at which SGD escapes in most sample orders within 300 updates
-    names: tuple  # the full loss's critical points: the surface's minima, then its saddles
-    trap: int  # which of them catches batch gradient descent
-    start_offset: tuple  # start = trap + offset
-    setup: str
-
-
-SCENARIOS = {
-    "saddle": Scenario(
-        "A saddle point", "saddle", 0.3, 0.1,
-        ("the upper minimum", "the lower minimum", "the saddle"), 2, (-1.2, 0.0),
-        "Both runs start level with the saddle, on the one line along which the full loss slopes straight "
-        "into it. On that line the full gradient never points up or down, so batch gradient descent slides "
-        "into the saddle and stops there.",
-    ),
-    "shallow": Scenario(
-        "A shallow minimum", "local_global", 0.75, 0.5,
-        ("the deep minimum", "the shallow minimum", "the saddle between them"), 1, (-0.8, 0.8),
-        "Both runs start above the shallow valley on the left. Downhill from there is the shallow minimum, "
-        "so batch gradient descent settles in it, although a deeper valley lies to the lower right.",
-    ),
-}
-
-
-def objective(key):
-    s = SCENARIOS[key]
-    return gd.objectives.Sampled(gd.surfaces.get(s.surface), n_samples=N_SAMPLES, spread=s.spread, seed=0)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def critical_points(key):
-    """The full loss's critical points: Newton's method from the surface's own, moved by the mean offset."""
-    obj = objective(key)
-    surface = obj.surface
-    w = gd.critical.critical_point(obj, np.concatenate([surface.minima, surface.saddles]) + obj.offsets.mean(axis=0))
-    return w, list(gd.classify(obj, w)), obj.loss(w)
-
-
-def start_of(key):
-    points, _, _ = critical_points(key)
-    return points[SCENARIOS[key].trap] + np.asarray(SCENARIOS[key].start_offset)
+run = st.cache_data(max_entries=16, show_spinner=False)(lesson.run)
+critical_points = st.cache_data(max_entries=4, show_spinner=False)(lesson.critical_points)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def run(key, lr, steps, seed):
-    obj, start = objective(key), start_of(key)
-    batch = gd.descend(obj, gd.SGD(lr=lr), start, steps)
-    sgd = gd.descend(obj, gd.SGD(lr=lr), start, steps, batch_size=1, seed=seed)
-    for traj in (batch, sgd):
-        _ = traj.losses, traj.grad_norms  # computed on first use: do it here so the cache keeps them
-    return batch, sgd
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def many_orders(key, lr, steps, seed):
-    """Where ORDERS more SGD runs end: one vectorised call, each start drawing its own sample order."""
-    starts = np.broadcast_to(start_of(key), (ORDERS, 2))
-    traj = gd.descend(objective(key), gd.SGD(lr=lr), starts, steps, batch_size=1, seed=seed + 1)
-    ended = traj.status != "diverged"
-    counts = np.bincount(nearest(key, traj.final[ended]), minlength=len(SCENARIOS[key].names))
-    return counts, int((~ended).sum())
-
-
-def nearest(key, w):
-    points, _, _ = critical_points(key)
-    return np.argmin(np.linalg.norm(np.asarray(w)[..., None, :] - points, axis=-1), axis=-1)
-
-
-def sample_minima(key):
-    obj = objective(key)
-    return (obj.offsets[:, None, :] + obj.surface.minima[None]).reshape(-1, 2)
+def facts_of(key, lr, steps, seed, sample):
+    return lesson.facts(run(key, lr, steps, seed), sample)
 
 
 def critical_markers(key):
@@ -100,153 +31,139 @@ def critical_markers(key):
     return {kind: points[[k == kind for k in kinds]] for kind in dict.fromkeys(kinds)}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def samples_chart(key, sample):
-    obj = objective(key)
-    offset = obj.offsets[sample - 1]
-    own = obj.surface.minima + offset
-    mine = f"sample {sample}'s minima"
-    full = charts.landscape(obj, critical=critical_markers(key), title=f"Full loss L: the mean of {N_SAMPLES} sample losses", width=330)
-    chosen = charts.dots({mine: own}, colors=("#6a3d9a",), size=110)
-    full = (full + charts.dots({"every sample's minima": sample_minima(key)}, size=22) + chosen).resolve_scale(color="independent")
-    one = gd.objectives.Sampled(obj.surface, n_samples=1, spread=0.0, shift=tuple(offset))
-    single = (charts.surface(one, bounds=obj.bounds, width=250, height=250, levels=10)
-              + chosen).properties(title=f"The loss of sample {sample} alone")
-    return alt.hconcat(full, single, spacing=30).resolve_scale(color="independent")
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def paths_chart(key, lr, steps, seed):
-    batch, sgd = run(key, lr, steps, seed)
-    return charts.landscape(
-        objective(key),
-        {"batch gradient descent": batch.points, "SGD (one sample per step)": sgd.points},
-        critical=critical_markers(key),
-        title="Both runs on the full loss",
-    )
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def loss_chart(key, lr, steps, seed):
-    batch, sgd = run(key, lr, steps, seed)
-    epochs = np.arange(N_SAMPLES, len(sgd.lrs), N_SAMPLES)
-    curve = charts.loss_curve({"batch gradient descent": on_chart(key, batch), "SGD (one sample per step)": on_chart(key, sgd)},
-                              x_title="update", log=False, height=220)
-    return curve + charts.vertical_rules(epochs, color="#999999", label=None)
-
-
-def fmt(v):
-    return f"{v:.2f}".replace("-0.00", "0.00")
-
-
-def where(key, w):
-    points, _, losses = critical_points(key)
-    k = int(nearest(key, w))
-    return k, f"{SCENARIOS[key].names[k]} at ({fmt(points[k][0])}, {fmt(points[k][1])}), loss {losses[k]:.3f}"
+    r = run(key, lr, steps, seed)
+    return charts.landscape(lesson.objective(key), {BATCH: r.batch.points, SGD: r.sgd.points},
+                            critical=critical_markers(key), width=520, title="Both runs on the full loss L")
 
 
 def on_chart(key, traj):
     """The losses up to the first point outside the map (a diverging run leaves it and explodes)."""
-    (xa, xb), (ya, yb) = objective(key).bounds
+    (xa, xb), (ya, yb) = lesson.objective(key).bounds
     x, y = traj.points[:, 0], traj.points[:, 1]
-    outside = (x < xa) | (x > xb) | (y < ya) | (y > yb)
+    outside = (x < xa) | (x > xb) | (y < ya) | (y > yb) | ~np.isfinite(x) | ~np.isfinite(y)
     return traj.losses[: int(np.argmax(outside)) if outside.any() else None]
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def loss_chart(key, lr, steps, seed):
+    r = run(key, lr, steps, seed)
+    epochs = np.arange(N_SAMPLES, len(r.sgd.lrs), N_SAMPLES)
+    curve = charts.loss_curve({BATCH: on_chart(key, r.batch), SGD: on_chart(key, r.sgd)}, x_title="update",
+                              log=False, height=220)
+    return curve + charts.vertical_rules(epochs, color="#999999", label=None)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def full_loss_chart(key, sample):
+    obj = lesson.objective(key)
+    s = lesson.sample(key, sample)
+    every = (obj.offsets[:, None, :] + obj.surface.minima[None]).reshape(-1, 2)
+    full = charts.landscape(obj, critical={}, width=420,
+                            title=alt.TitleParams("The full loss L", anchor="start",
+                                                  subtitle=f"the mean of the {N_SAMPLES} sample losses"))
+    dots = charts.dots({"each sample's minima": every}, colors=("#e8702a",), size=30)
+    mine = charts.dots({f"sample {sample}'s": np.asarray(s.minima)}, colors=(SAMPLE_COLOR,), size=110, opacity=1.0)
+    width, height = charts.plane_size(obj.bounds, 420)
+    return alt.layer(full, dots, mine).resolve_scale(color="independent").properties(width=width, height=height)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sample_chart(key, sample):
+    """Sample i's own loss, with its gradient step and the full gradient step at the start, at equal length."""
+    obj = lesson.objective(key)
+    s = lesson.sample(key, sample)
+    one = gd.objectives.Sampled(obj.surface, n_samples=1, spread=0.0, shift=tuple(obj.offsets[sample - 1]))
+    (xa, xb), (ya, yb) = obj.bounds
+    length = 0.3 * min(xb - xa, yb - ya)
+    unit = {k: -np.asarray(g) / np.linalg.norm(g) for k, g in (("full", s.full), ("own", s.own))}
+    sub = lesson._sub(sample)
+    steps = {f"−∇ℓ{sub} (sample {sample})": (s.start, length * unit["own"]),
+             "−∇L (full loss)": (s.start, length * unit["full"])}
+    title = alt.TitleParams(f"Sample {sample}'s own loss ℓ{sub}", anchor="start",
+                            subtitle="arrows: both steps from the start, drawn equally long")
+    surface = charts.surface(one, bounds=obj.bounds, width=420, levels=10, title=title)
+    width, height = charts.plane_size(obj.bounds, 420)
+    return alt.layer(surface, charts.arrows(steps, colors=(SAMPLE_COLOR, FULL_COLOR))).resolve_scale(
+        color="independent").properties(width=width, height=height)
+
+
 def use_scenario_defaults():
-    P.set(lr=SCENARIOS[st.session_state[P.key("scenario")]].lr, steps=300)
+    P.set(lr=SCENARIOS[st.session_state[P.key("scenario")]].lr, steps=D["steps"])
+
+
+def apply_preset(name):
+    P.set(**lesson.PRESETS[name])
+
+
+def say(line):
+    tone, text = line
+    getattr(st, tone)(text)
 
 
 st.title("Stochastic gradient descent")
 st.markdown(
-    "Until now every step used the gradient of the **full loss**: the average of the losses of all "
-    "training samples. That is **batch gradient descent**. Stochastic gradient descent (SGD) steps "
-    "against the gradient of **one sample's loss** at a time. It shuffles the samples, visits each once "
-    "(one **epoch**), then shuffles again: random sampling without replacement."
+    "Batch gradient descent follows the gradient of the **full loss**, the mean over all training samples; "
+    "**stochastic gradient descent** (SGD) follows **one sample's loss** at a time. Where the full gradient "
+    "vanishes, one sample's usually does not, so SGD keeps moving."
 )
-st.latex(r"\text{batch gradient descent:}\qquad w_{t+1} = w_t - \eta\,\nabla L(w_t), \qquad L(w) = \frac{1}{n}\sum_{i=1}^{n}\ell_i(w)")
-st.latex(r"\text{stochastic gradient descent:}\qquad w_{t+1} = w_t - \eta\,\nabla \ell_{i_t}(w_t)")
-st.caption(
-    "ℓᵢ is the loss on sample i alone; iₜ is the t-th entry of a fresh random permutation of 1…n in every epoch."
-)
+st.latex(r"\text{batch:}\quad w_{t+1} = w_t - \eta\,\nabla L(w_t)")
+st.latex(r"\text{SGD:}\quad w_{t+1} = w_t - \eta\,\nabla \ell_{i_t}(w_t)")
+st.caption(f"L(w) = (ℓ₁(w) + … + ℓₙ(w)) / n is the mean of the samples' losses; iₜ is the t-th entry of a fresh "
+           f"random order of the n = {N_SAMPLES} samples in every epoch, so {N_SAMPLES} SGD updates make one epoch.")
 
-key = P.radio("scenario", "Where batch gradient descent gets stuck", list(SCENARIOS),
-              format_func=lambda k: SCENARIOS[k].label, horizontal=True, on_change=use_scenario_defaults)
-scenario = SCENARIOS[key]
+controls, view = st.columns([1, 2.1], gap="medium")
+with controls:
+    st.markdown("**Presets**")
+    for i, name in enumerate(lesson.PRESETS):
+        st.button(name, key=f"sgd.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    key = P.radio("scenario", "Where batch gradient descent gets stuck", list(SCENARIOS),
+                  format_func=lambda k: SCENARIOS[k].label if k in SCENARIOS else k, on_change=use_scenario_defaults)
+    st.caption("Choosing a scenario resets η and the number of updates to values that suit it.")
+    scenario = SCENARIOS[key]
+    lr = P.select_slider("lr", "Learning rate η", lesson.LRS, value=scenario.lr, format_func=lambda v: f"{v:g}")
+    steps = P.slider("steps", "Updates", 20, 1000, D["steps"], step=10)
+    seed = P.slider("seed", "Seed of the sample order", 0, 99, D["seed"],
+                    help="Each seed shuffles the samples differently; the data stay the same.")
+
+with view:
+    show(paths_chart(key, lr, steps, seed))
+    current = {"scenario": key, "lr": lr, "steps": steps, "seed": seed}
+    for preset, values in lesson.PRESETS.items():
+        if all(values[k] == v for k, v in current.items()):
+            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}. {scenario.setup}")
+    verdicts = st.container()  # filled below, once the sample slider has been read
+
+orders = st.container()
+show(loss_chart(key, lr, steps, seed))
+st.caption("Both curves are the full loss L at each point, although SGD only ever looked at one sample per update. "
+           "Dashed grey lines: a new epoch begins with a fresh shuffle. A run that leaves the map is drawn until it does.")
 
 st.subheader("One loss per sample")
 st.markdown(
-    f"Here there are {N_SAMPLES} training samples. Sample i's loss ℓᵢ is the same landscape moved by its own "
-    f"small random offset oᵢ (spread {scenario.spread}), as if each data point saw the problem from a slightly "
-    "different place. So every sample's loss has its lowest points somewhere else (orange dots), and the full "
-    "loss L, their average, is a slightly blurred version of the landscape. Pick a sample to see its own loss: "
-    "its gradient points roughly where the full gradient points, but not exactly."
+    f"Sample i's loss ℓᵢ is the same landscape moved by its own small random offset (spread {scenario.spread:g}), "
+    "so every sample's lowest points sit somewhere else (orange dots), and the full loss L, their mean, is a "
+    "blurred version of the landscape."
 )
-sample = P.slider("sample", "Show the loss of sample i", 1, N_SAMPLES, 1)
-show(samples_chart(key, sample))
-
-st.subheader("Batch gradient descent against SGD, from the same start")
-st.markdown(scenario.setup + " SGD starts at the same point with the same learning rate.")
-controls, view = st.columns([1, 2.4], gap="large")
-with controls:
-    lr = P.select_slider("lr", "Learning rate η", LRS, value=scenario.lr, format_func=lambda v: f"{v:g}")
-    steps = P.slider("steps", "Updates", 20, 1000, 300, step=10)
-    seed = P.slider("seed", "Seed of the sample order", 0, 99, 0,
-                    help="Each seed shuffles the samples differently; the data stay the same.")
-    st.caption(f"{N_SAMPLES} SGD updates make one epoch.")
-
-batch, sgd = run(key, lr, steps, seed)
-with view:
-    show(paths_chart(key, lr, steps, seed))
-
-trap_name = scenario.names[scenario.trap]
-left, right = st.columns(2, gap="large")
+sample = P.slider("sample", "Show the loss of sample i", 1, N_SAMPLES, D["sample"])
+f = facts_of(key, lr, steps, seed, sample)
+batch_line, sgd_line, orders_line, sample_line = lesson.story(f)
+left, right = st.columns(2, gap="medium")
 with left:
-    k, place = where(key, batch.final)
-    if batch.status == "diverged":
-        st.error(f"**Batch gradient descent diverged** after {batch.steps_done} updates: η = {lr:g} is too large "
-                 "for the curvature of the full loss, so every step overshoots further. The chart shows the "
-                 "finite part; lower η.")
-    elif batch.grad_norms[-1] > 1e-3:
-        st.info(f"**Batch gradient descent** has not settled after {steps} updates: its gradient is still "
-                f"{batch.grad_norms[-1]:.2g}, and the nearest flat point is {place}. Either it is still on its way "
-                "(give it more updates) or η is so large that it keeps bouncing across the valley.")
-    elif k == scenario.trap:
-        st.warning(f"**Batch gradient descent** stopped at {place}. Its gradient there is only "
-                   f"{batch.grad_norms[-1]:.1e}, so by its own measure it has converged, but "
-                   + ("this is not a minimum: the loss still falls away above and below it." if key == "saddle"
-                      else "a deeper minimum lies elsewhere."))
-    else:
-        st.info(f"**Batch gradient descent** ended at {place}: at this η its steps are long enough to "
-                f"jump out of {trap_name} on their own.")
+    show(sample_chart(key, sample))
 with right:
-    k, place = where(key, sgd.final)
-    if sgd.status == "diverged":
-        st.error(f"**SGD diverged** after {sgd.steps_done} updates: a single sample's loss can be steeper than "
-                 f"the average, and η = {lr:g} overshoots on it. The chart shows the finite part; lower η.")
-    elif k == scenario.trap:
-        st.warning(f"**SGD** ended near {place}: with this seed and η it has not escaped within {steps} updates. "
-                   "Try another seed, more updates or a larger η.")
-    else:
-        st.success(f"**SGD** got away from {trap_name} and ended near {place}. It keeps jittering there, "
-                   "because at the full loss's minimum each single-sample gradient is still not zero.")
+    show(full_loss_chart(key, sample))
+say(sample_line)
 
-counts, diverged = many_orders(key, lr, steps, seed)
-escaped = ORDERS - diverged - int(counts[scenario.trap])
-intro = f"**Not luck:** {ORDERS} more SGD runs from the same start, each with its own random sample order"
-if diverged == ORDERS:
-    st.markdown(f"{intro}: every one diverged at η = {lr:g}.")
-else:
-    parts = [f"**{c}** ended near {name}" for c, name in zip(counts, scenario.names) if c]
-    parts += [f"**{diverged}** diverged"] if diverged else []
-    st.markdown(f"{intro}: " + ", ".join(parts) + ".")
-st.progress(escaped / ORDERS, text=f"{escaped} of {ORDERS} SGD runs ended away from {trap_name}")
+with verdicts:
+    say(batch_line)
+    say(sgd_line)
+with orders:
+    say(orders_line)
+    st.progress(f.escaped / ORDERS, text=f"{f.escaped} of {ORDERS} SGD runs ended away from {scenario.names[scenario.trap]}")
 
-show(loss_chart(key, lr, steps, seed))
-st.caption("Both curves are the full loss L at each point, although SGD only ever looked at one sample per step. "
-           "Dashed lines: a new epoch begins with a fresh shuffle. A run that leaves the map is drawn until it does.")
-
-with st.expander("Why the jitter helps, and why SGD is not the whole story", expanded=True):
+with st.expander("Why the jitter helps, and why SGD is not the whole story"):
     st.markdown(
         "Where the full gradient is zero, at a saddle or the bottom of a shallow valley, the single-sample "
         "gradients are not: they point in as many directions as the samples disagree. Each step is a small random "

@@ -223,3 +223,21 @@ def test_save_writes_png_and_svg_offline(tmp_path):
     assert json.loads(charts.save(chart, tmp_path / "run.json").read_text())["layer"]
     with pytest.raises(gd.ParameterError, match="'path' parameter of save"):
         charts.save(chart, tmp_path / "run.jpeg")
+
+
+def test_the_replay_scrubs_every_update_with_its_real_step_and_caption():
+    ravine = gd.surfaces.Quadratic(eigenvalues=(1.0, 25.0), angle=np.pi / 6)
+    traj = gd.descend(ravine, gd.SGD(lr=0.07), (-2.4, 1.8), 30)
+    captions = [f"t = {t}" for t in range(30)]
+    spec = valid(charts.replay(ravine, traj.points, captions=captions, start=7))
+    t = next(p for p in spec["params"] if p["name"] == "t")
+    assert (t["bind"]["input"], t["bind"]["min"], t["bind"]["max"], t["value"]) == ("range", 0, 29, 7)
+    rows = [row for data in spec["datasets"].values() for row in data]
+    shaft = next(r for r in rows if r.get("part") == "shaft" and r["step"] == 7)
+    # The arrow of update 7 is the step w_7 -> w_8 = -lr * grad L(w_7), to scale.
+    np.testing.assert_allclose([shaft["x"], shaft["y"]], traj.points[7], atol=1e-4)
+    np.testing.assert_allclose([shaft["x2"] - shaft["x"], shaft["y2"] - shaft["y"]], -0.07 * ravine.grad(traj.points[7]), atol=2e-4)
+    assert [r["caption"] for r in rows if "caption" in r] == captions
+    # Each layer that depends on t filters on it.
+    filters = [f["filter"] for layer in spec["layer"] for f in layer.get("transform", [])]
+    assert "datum.step <= t" in filters and "datum.step == t" in filters

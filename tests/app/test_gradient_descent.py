@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 
 from lessons import gradient_descent as lesson
@@ -43,17 +45,29 @@ def test_switching_the_surface_resets_its_settings_and_says_so():
     own = lesson.SURFACE_DEFAULTS["monkey_saddle"]
     assert at.select_slider(key="gd.lr").value == own["lr"]
     assert (at.slider(key="gd.x0").value, at.slider(key="gd.y0").value) == (own["x0"], own["y0"])
-    assert at.slider(key="gd.steps").value == own["steps"] == at.slider(key="gd.at").value
+    assert at.slider(key="gd.steps").value == own["steps"]
     assert any("Choosing a surface resets η, the start and the steps" in c.value for c in at.caption)
 
 
-def test_the_replay_follows_the_end_when_the_run_gets_longer():
+def replay_spec(at):
+    """The plane chart's spec: the one with the replay parameter t bound to a range input."""
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if any(p.get("name") == "t" for p in spec.get("params", [])):
+            return spec
+    raise AssertionError("no replay chart")
+
+
+def test_the_replay_runs_in_the_browser_over_every_update_of_the_run():
     at = fresh(PAGE)
     at.slider(key="gd.steps").set_value(150).run()
-    assert at.slider(key="gd.at").value == 150
-    at.slider(key="gd.at").set_value(20).run()
-    at.slider(key="gd.steps").set_value(200).run()
-    assert at.slider(key="gd.at").value == 20
+    spec = replay_spec(at)
+    t = next(p for p in spec["params"] if p["name"] == "t")
+    traj = lesson.run(lesson.DEFAULT_SURFACE, at.select_slider(key="gd.lr").value, at.slider(key="gd.x0").value,
+                      at.slider(key="gd.y0").value, 150)
+    last = len(traj.points) - 2  # the last update that has a next step
+    assert t["bind"]["input"] == "range" and t["bind"]["max"] == last and t["value"] == last
+    # The captions and arrows the chart carries are checked on charts.replay itself (tests/test_charts.py).
 
 
 def test_a_link_reproduces_the_view():

@@ -69,3 +69,13 @@ def test_a_tiny_step_is_still_creeping_toward_the_saddle():
     at = fresh(PAGE, {"lr": "0.01"})
     assert problems(at) == []
     assert "still creeping" in texts(at, "info")
+
+
+def test_loss_and_gradient_are_two_charts_side_by_side_not_a_concatenation():
+    import json
+
+    at = fresh(PAGE)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert not any("hconcat" in s or "vconcat" in s or "concat" in s for s in specs)
+    titles = [json.dumps(s.get("title", "")) for s in specs]
+    assert any("Loss" in t for t in titles) and any("Gradient norm" in t for t in titles)

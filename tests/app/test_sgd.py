@@ -88,3 +88,17 @@ def test_a_link_reproduces_the_view():
     assert at.slider(key="sgd.seed").value == 7
     assert at.slider(key="sgd.sample").value == 12
     assert at.query_params["seed"] in (["7"], "7")
+
+
+def test_the_sample_map_draws_both_gradient_steps_and_states_their_angle():
+    import json
+
+    from lessons import sgd as lesson
+
+    at = fresh(PAGE, {"sample": "21"})
+    assert problems(at) == []
+    specs = " ".join(json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("vega_lite_chart"))
+    assert "−∇L (full loss)" in specs and "−∇ℓ₂₁ (sample 21)" in specs
+    angle = lesson.sample("saddle", 21).angle
+    assert any(f"**{angle:.0f}°**" in m.value for m in at.markdown)
+    assert any("resets η" in c.value for c in at.caption)
