@@ -73,6 +73,15 @@ def _check_named(named, name, owner, *, optional=False):
     return out
 
 
+def _check_path(points, name, owner):
+    """Points as a float array of shape (k, 2) (non-finite points stay: charts leave them out)."""
+    expected = "an array of points of shape (k, 2)"
+    arr = real_array(points, name, owner, expected)
+    if arr.size and (arr.ndim != 2 or arr.shape[-1] != 2):
+        fail(name, owner, expected, _Text(f"an array of shape {arr.shape}"))
+    return arr.reshape(-1, 2)
+
+
 def _check_values(value, name, owner, *, ndim=1):
     """Numbers as a float array of ``ndim`` dimensions (NaN allowed: charts leave them out)."""
     expected = f"a {ndim}-D array of real numbers"
@@ -92,9 +101,10 @@ def _check_series(series, name, owner, *, optional=False):
     out = {}
     for key, value in series.items():
         arr = real_array(value, name, owner, expected)
-        if arr.ndim != 1:
+        # (n,), (n, 1) and (1, n) are one series; (T, B), B runs side by side, is not.
+        if arr.ndim != 1 and arr.size != max(arr.shape, default=1):
             fail(name, owner, expected, _Text(f"{{{key!r}: an array of shape {arr.shape}}}"))
-        out[key] = arr
+        out[key] = arr.reshape(-1)
     return out
 
 
@@ -110,7 +120,8 @@ def _check_flag(value, name, owner):
 
 
 def _check_text(value, name, owner, *, allow_none=True):
-    if not (isinstance(value, str) or (value is None and allow_none)):
+    # A title may also be Altair's own TitleParams (a title with a subtitle).
+    if not (isinstance(value, (str, alt.TitleParams)) or (value is None and allow_none)):
         fail(name, owner, "a str" + (" or None" if allow_none else ""), value)
     return value
 
@@ -172,6 +183,10 @@ def plain(value, digits=3):
     >>> [plain(v) for v in (1234.6, 0.012345, 7.89e-31, 2e-7, 250000.0, -0.0)]
     ['1,235', '0.0123', '0', '2×10⁻⁷', '250,000', '0']
     """
+    if isinstance(value, (bool, np.bool_)) or not (isinstance(value, (int, float, np.integer, np.floating))
+                                                    or (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf")):
+        fail("value", "plain", "a real number", describe(value))
+    digits = check_int(digits, "digits", "plain", low=1, high=15)
     value = float(value)
     if not np.isfinite(value):
         return str(value)
@@ -212,10 +227,13 @@ def grid(loss, bounds, resolution=70):
     >>> z.tolist()
     [[2.0, 1.0, 2.0], [1.0, 0.0, 1.0], [2.0, 1.0, 2.0]]
     """
-    (x0, x1), (y0, y1) = bounds
+    if not callable(loss):
+        fail("loss", "grid", "a callable loss(w) of points of shape (..., 2)", describe(loss))
+    (x0, x1), (y0, y1) = check_bounds(bounds, "bounds", "grid")
+    resolution = _check_size(resolution, "resolution", "grid", low=2, high=400)
     xs = np.linspace(x0, x1, resolution)
     ys = np.linspace(y0, y1, resolution)
-    return xs, ys, _evaluate(loss, xs, ys)
+    return xs, ys, _evaluate(loss, xs, ys, ("loss", "grid"))
 
 
 def _wide_range(z) -> bool:
@@ -250,7 +268,9 @@ def ramp(t, colors=HEATMAP_COLORS):
     >>> ramp(np.array([0.0, 1.0, np.nan]), ("#000000", "#ffffff")).tolist()
     [[0, 0, 0, 255], [255, 255, 255, 255], [0, 0, 0, 0]]
     """
-    t = np.asarray(t, dtype=np.float64)
+    t = real_array(t, "t", "ramp", "an array of real numbers in [0, 1] (NaN: transparent)")
+    if len(_check_colors(colors, "colors", "ramp", hex_only=True)) < 2:
+        fail("colors", "ramp", "at least two colours like '#d62728'", describe(colors))
     stops = _rgb(colors)
     pos = np.clip(np.nan_to_num(t, nan=0.0), 0.0, 1.0) * (len(stops) - 1)
     i = np.minimum(pos.astype(np.int64), len(stops) - 2)
@@ -271,8 +291,12 @@ def image(rgba, bounds, *, opacity=1.0):
     >>> chart.to_dict()["mark"]["type"]
     'image'
     """
-    (x0, x1), (y0, y1) = bounds
-    url = "data:image/png;base64," + base64.b64encode(_png(np.ascontiguousarray(np.asarray(rgba)[::-1]))).decode()
+    (x0, x1), (y0, y1) = check_bounds(bounds, "bounds", "image")
+    rgba = np.asarray(rgba)
+    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[-1] != 4 or not rgba.size:
+        fail("rgba", "image", "a uint8 array of shape (h, w, 4), as ramp() returns", describe(rgba))
+    opacity = check_real(opacity, "opacity", "image", low=0, high=1)
+    url = "data:image/png;base64," + base64.b64encode(_png(np.ascontiguousarray(rgba[::-1]))).decode()
     x, y = _scales(bounds)
     data = pd.DataFrame({"x": [x0], "x2": [x1], "y": [y0], "y2": [y1], "url": [url]})
     return alt.Chart(data).mark_image(aspect=False, opacity=opacity).encode(x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
@@ -298,10 +322,18 @@ def _cell_axes(bounds, resolution):
 
 
 def contour_levels(z, levels=12, log=False):
-    """Contour levels spread evenly in value, or in log of height above the floor."""
-    lo, hi = np.nanmin(z), np.nanmax(z)
-    if not np.isfinite(lo) or hi <= lo:
+    """Contour levels spread evenly in value, or in log of height above the floor.
+
+    >>> contour_levels(np.array([[0.0, 1.0], [2.0, 3.0]]), levels=2).tolist()
+    [1.0, 2.0]
+    """
+    z = real_array(z, "z", "contour_levels", "an array of real numbers (NaN: no value)")
+    levels = check_int(levels, "levels", "contour_levels", low=0, high=1000)
+    _check_flag(log, "log", "contour_levels")
+    finite = z[np.isfinite(z)]  # nanmin of no number warns; an empty or flat map has no levels
+    if not finite.size or finite.max() <= finite.min():
         return np.array([])
+    lo, hi = finite.min(), finite.max()
     if log:
         span = hi - lo
         heights = np.geomspace(span * 1e-4, span, levels + 1)[:-1]
@@ -318,6 +350,12 @@ def contour_lines(xs, ys, z, levels):
     >>> bool(np.allclose(np.hypot(lines.x, lines.y), 0.5, atol=1e-2))
     True
     """
+    xs, ys = _check_values(xs, "xs", "contour_lines"), _check_values(ys, "ys", "contour_lines")
+    z = _check_values(z, "z", "contour_lines", ndim=2)
+    if z.shape != (len(ys), len(xs)) or min(z.shape) < 2:
+        fail("z", "contour_lines", "an array of shape (len(ys), len(xs)), both >= 2", _Text(f"shape {z.shape}"))
+    levels = _check_values(np.atleast_1d(real_array(levels, "levels", "contour_lines", "a 1-D array of levels")),
+                           "levels", "contour_lines")
     gen = contourpy.contour_generator(xs, ys, np.ma.masked_invalid(z))
     frames, line_id = [], 0
     for level in levels:
@@ -340,8 +378,14 @@ def contour_lines(xs, ys, z, levels):
 
 
 def plane_size(bounds, width=WIDTH, max_height=480):
-    """Width and height that keep one unit of w1 as long as one unit of w2 (circles stay round)."""
-    (x0, x1), (y0, y1) = bounds
+    """Width and height that keep one unit of w1 as long as one unit of w2 (circles stay round).
+
+    >>> plane_size(((0, 2), (0, 1)), width=400)
+    (400, 200)
+    """
+    (x0, x1), (y0, y1) = check_bounds(bounds, "bounds", "plane_size")
+    width = check_real(width, "width", "plane_size", low=0, closed="neither")
+    max_height = check_real(max_height, "max_height", "plane_size", low=0, closed="neither")
     height = width * (y1 - y0) / (x1 - x0)
     if height > max_height:
         width, height = width * max_height / height, max_height
@@ -405,8 +449,22 @@ def surface(
     defaults to ``objective.bounds``. ``log=None`` picks a logarithmic colour
     scale when the loss spans orders of magnitude (Rosenbrock's valley is
     invisible on a linear one).
+
+    Every argument is checked (a ParameterError names a bad one); an
+    objective without ``bounds`` needs them given.
+
+    >>> import gdcore as gd
+    >>> [layer["mark"]["type"] for layer in surface(gd.surfaces.get("bowl"), resolution=8).to_dict()["layer"]]
+    ['image', 'point', 'line']
     """
-    bounds = bounds if bounds is not None else objective.bounds
+    _check_loss(objective, "objective", "surface")
+    bounds = _check_window(bounds, objective, "surface")
+    resolution = _check_size(resolution, "resolution", "surface", low=2, high=400)
+    levels = _check_size(levels, "levels", "surface", low=0, high=100)
+    _check_flag(log, "log", "surface")
+    _check_text(title, "title", "surface")
+    width = _check_size(width, "width", "surface")
+    height = _check_size(height, "height", "surface", allow_none=True)
     xs, ys = _cell_axes(bounds, resolution)
     return grid_map(xs, ys, _evaluate(objective.loss, xs, ys), levels=levels, log=log, title=title, width=width, height=height,
                     bounds=bounds)
@@ -424,8 +482,23 @@ def grid_map(xs, ys, z, *, levels=12, log=None, title=None, width=WIDTH, height=
     >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
     ['image', 'point', 'line']
     """
-    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
-    z = np.where(np.isfinite(z), np.asarray(z, dtype=np.float64), np.nan)
+    owner = "grid_map"
+    xs, ys = _check_values(xs, "xs", owner), _check_values(ys, "ys", owner)
+    for name, axis in (("xs", xs), ("ys", ys)):
+        if not (np.all(np.isfinite(axis)) and np.all(np.diff(axis) > 0)):
+            fail(name, owner, "an increasing 1-D array of finite numbers (evenly spaced cell centres)", describe(axis))
+    z = _check_values(z, "z", owner, ndim=2)
+    if min(len(xs), len(ys)) < 2 or z.shape != (len(ys), len(xs)):
+        fail("z", owner, f"an array of shape (len(ys), len(xs)) = {(len(ys), len(xs))}, both >= 2", _Text(f"shape {z.shape}"))
+    levels = _check_size(levels, "levels", owner, low=0, high=100)
+    _check_flag(log, "log", owner)
+    _check_text(title, "title", owner)
+    _check_text(color_title, "color_title", owner, allow_none=False)
+    width = _check_size(width, "width", owner)
+    height = _check_size(height, "height", owner, allow_none=True)
+    bounds = None if bounds is None else check_bounds(bounds, "bounds", owner)
+    with np.errstate(invalid="ignore"):
+        z = np.where(np.isfinite(z), z, np.nan)
     hx = (xs[-1] - xs[0]) / (2 * (len(xs) - 1)) if len(xs) > 1 else 0.5
     hy = (ys[-1] - ys[0]) / (2 * (len(ys) - 1)) if len(ys) > 1 else 0.5
     if bounds is None:  # the cells' outer edges
@@ -481,11 +554,17 @@ def _thin_contours(lines, budget):
     return lines.loc[keep, ["x", "y", "line"]]
 
 
-def _evaluate(loss, xs, ys):
-    """``loss`` on the grid ``xs`` x ``ys``, shape ``(len(ys), len(xs))``; overflow becomes NaN silently."""
+def _evaluate(loss, xs, ys, who=("objective", "surface")):
+    """``loss`` on the grid ``xs`` x ``ys``, shape ``(len(ys), len(xs))``; overflow becomes NaN silently.
+
+    ``who`` is the (parameter, builder) a loss giving complex values or a wrong shape is blamed on.
+    """
     w = np.stack(np.meshgrid(xs, ys), axis=-1)
+    expected = "a loss giving one real number per point, shape (..., 2) -> (...)"
     with np.errstate(all="ignore"):
-        z = np.asarray(loss(w), dtype=np.float64)
+        z = real_array(loss(w), *who, expected)
+    if z.shape != w.shape[:-1]:
+        fail(*who, expected, _Text(f"a loss of shape {z.shape} for points of shape {w.shape}"))
     return np.where(np.isfinite(z), z, np.nan)
 
 
@@ -517,10 +596,16 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     >>> spec = paths({"a": np.zeros((3, 2)), "b": np.ones((3, 2))}).to_dict()
     >>> spec["layer"][0]["encoding"]["strokeDash"]["scale"]["range"]
     [[1, 0], [7, 3]]
+
+    A bare array is not a mapping: ``paths(traj.points)`` fails saying so;
+    write ``paths({"GD": traj.points})``.
     """
+    named_points = _check_named(named_points, "named_points", "paths")
+    bounds = None if bounds is None else check_bounds(bounds, "bounds", "paths")
+    stride = _check_size(stride, "stride", "paths", high=None)
+    _check_colors(colors, "colors", "paths")
     frames = []
     for name, pts in named_points.items():
-        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
         finite = np.flatnonzero(np.isfinite(pts).all(axis=-1))
         step = max(1, int(stride), -(-len(finite) // PATH_POINTS))
         keep = finite[np.unique(np.r_[np.arange(0, len(finite), step), len(finite) - 1])] if len(finite) else finite
@@ -581,6 +666,7 @@ def thin(n, budget):
     >>> thin(3, 10).tolist()
     [0, 1, 2]
     """
+    n, budget = check_int(n, "n", "thin", low=0), check_int(budget, "budget", "thin", low=1)
     if n <= budget:
         return np.arange(n)
     return np.unique(np.rint(np.linspace(0, n - 1, max(2, int(budget)))).astype(np.int64))
@@ -601,6 +687,8 @@ def keep_aspect(chart, ratio, max_height=MAX_PLANE_HEIGHT):
     >>> spec["params"][0]["expr"]
     'min(width * 0.5, 520)'
     """
+    ratio = check_real(ratio, "ratio", "keep_aspect", low=0, closed="neither")
+    max_height = check_int(max_height, "max_height", "keep_aspect", low=1)
     height = alt.param(name="height", expr=f"min(width * {ratio:.6g}, {int(max_height)})")
     return chart.add_params(height)
 
@@ -614,6 +702,9 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
 
     ``labels`` optionally maps a kind to its legend text.
     """
+    named_points = _check_named(named_points, "named_points", "markers")
+    if labels is not None and not isinstance(labels, Mapping):
+        fail("labels", "markers", "a mapping of kinds to legend texts, or None", describe(labels))
     frames = []
     for kind, pts in named_points.items():
         pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
@@ -642,8 +733,8 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
 
 def arrow(point, direction, *, color="#111111", label="−∇L"):
     """An arrow from ``point`` along ``direction`` (e.g. minus the gradient, scaled)."""
-    p = np.asarray(point, dtype=np.float64)
-    q = p + np.asarray(direction, dtype=np.float64)
+    p = check_points(point, "point", "arrow", batched=False)
+    q = p + check_points(direction, "direction", "arrow", batched=False)
     # Vega measures a point's angle clockwise from up, in screen space; y grows upward here.
     angle = float(np.degrees(np.arctan2(q[0] - p[0], q[1] - p[1])))
     shaft = pd.DataFrame({"x": [p[0], q[0]], "y": [p[1], q[1]], "order": [0, 1]})
@@ -665,12 +756,31 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
     ``field`` names the quantity (a column name); ``title`` labels the y axis.
     ``log=None`` picks a log axis when positive values span more than two decades.
     ``x_domain=(lo, hi)`` fixes the x axis exactly (e.g. to a map's window above it).
+
+    >>> chart = curves({"a": [3.0, 2.0, 1.0]}, "loss", x_values={"a": [0, 10, 20]})
+    >>> chart.data["x"].tolist()
+    [0.0, 10.0, 20.0]
     """
+    owner = "curves"
+    series = _check_series(series, "series", owner)
+    _check_text(field, "field", owner, allow_none=False)
+    x_values = _check_series(x_values, "x_values", owner, optional=True)
+    if x_values is not None:
+        for name, values in series.items():
+            if name not in x_values or len(x_values[name]) != len(values):
+                fail("x_values", owner, "a mapping giving every series its x values, one per value",
+                     _Text(f"{len(x_values.get(name, []))} x values for {name!r}, which has {len(values)}"))
+    _check_flag(log, "log", owner)
+    _check_colors(colors, "colors", owner)
+    width, height = _check_size(width, "width", owner), _check_size(height, "height", owner)
+    if x_domain is not None:
+        domain = real_array(x_domain, "x_domain", owner, "a pair (lo, hi) of finite floats with lo < hi, or None")
+        if domain.shape != (2,) or not np.all(np.isfinite(domain)) or not domain[0] < domain[1]:
+            fail("x_domain", owner, "a pair (lo, hi) of finite floats with lo < hi, or None", x_domain)
     frames = []
     budget = CURVE_ROWS // max(1, len(series))
     for name, values in series.items():
-        values = np.asarray(values, dtype=np.float64).reshape(-1)
-        xs = np.arange(len(values)) if x_values is None else np.asarray(x_values[name], dtype=np.float64).reshape(-1)
+        xs = np.arange(len(values)) if x_values is None else x_values[name]
         keep = thin(len(values), budget)
         frames.append(pd.DataFrame({"series": name, "x": xs[keep], field: values[keep]}))
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"series": [], "x": [], field: []})
@@ -710,18 +820,22 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
 def loss_curve(series: Mapping[str, np.ndarray], *, x_title="step", log=None, width=WIDTH, height=240, colors=PATH_COLORS,
                x_values=None, x_domain=None):
     """Loss against step for one or more named runs; log axis when it spans decades."""
+    series = _check_series(series, "series", "loss_curve")
     return curves(series, "loss", x_title=x_title, log=log, width=width, height=height, colors=colors, x_values=x_values,
                   x_domain=x_domain)
 
 
 def lr_curve(series: Mapping[str, np.ndarray], *, x_title="update", log=False, width=WIDTH, height=200, colors=PATH_COLORS):
     """Learning rate against update number for one or more named schedules."""
+    series = _check_series(series, "series", "lr_curve")
     return curves(series, "lr", x_title=x_title, log=log, width=width, height=height, colors=colors)
 
 
 def vertical_rules(xs, *, color="#555555", dash=(4, 3), label=None):
     """Vertical lines at the given x positions (e.g. lr reductions, the stop)."""
-    data = pd.DataFrame({"x": np.asarray(xs, dtype=np.float64), "label": label or ""})
+    xs = _check_values(xs, "xs", "vertical_rules")
+    _check_text(label, "label", "vertical_rules")
+    data = pd.DataFrame({"x": xs, "label": label or ""})
     rule = alt.Chart(data).mark_rule(color=color, strokeDash=list(dash), strokeWidth=1.5).encode(x="x:Q")
     if label:
         rule = rule + alt.Chart(data).mark_text(align="left", dx=4, dy=-4, color=color, fontSize=11).encode(
@@ -732,7 +846,9 @@ def vertical_rules(xs, *, color="#555555", dash=(4, 3), label=None):
 
 def band(x0, x1, *, color="#f2b134", opacity=0.2):
     """A shaded vertical band from ``x0`` to ``x1`` (e.g. the patience window)."""
-    data = pd.DataFrame({"x": [float(x0)], "x2": [float(x1)]})
+    x0, x1 = check_real(x0, "x0", "band"), check_real(x1, "x1", "band")
+    opacity = check_real(opacity, "opacity", "band", low=0, high=1)
+    data = pd.DataFrame({"x": [x0], "x2": [x1]})
     return alt.Chart(data).mark_rect(color=color, opacity=opacity).encode(x="x:Q", x2="x2:Q")
 
 
@@ -741,8 +857,17 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
 
     ``critical`` maps a kind ("minimum", "saddle", ...) to points; by default
     the objective's own ``minima`` and ``saddles`` when it has them.
+    Every argument is checked; an objective without ``bounds`` needs them given.
     """
-    bounds = bounds if bounds is not None else objective.bounds
+    _check_loss(objective, "objective", "landscape")
+    bounds = _check_window(bounds, objective, "landscape")
+    named_paths = _check_named(named_paths, "named_paths", "landscape", optional=True)
+    critical = _check_named(critical, "critical", "landscape", optional=True)
+    resolution = _check_size(resolution, "resolution", "landscape", low=2, high=400)
+    _check_text(title, "title", "landscape")
+    width = _check_size(width, "width", "landscape")
+    height = _check_size(height, "height", "landscape", allow_none=True)
+    stride = _check_size(stride, "stride", "landscape", high=None)
     width, height = plane_size(bounds, width) if height is None else (width, height)
     chart = surface(objective, bounds=bounds, resolution=resolution, width=width, height=height)
     if critical is None:
@@ -783,7 +908,9 @@ def minimum_names(losses, *, rtol=1e-9):
     >>> minimum_names([0.0, 0.0])
     ['global minimum A', 'global minimum B']
     """
-    losses = np.asarray(losses, dtype=np.float64).reshape(-1)
+    losses = _check_values(np.ravel(real_array(losses, "losses", "minimum_names", "a 1-D array of real numbers")),
+                           "losses", "minimum_names")
+    rtol = check_real(rtol, "rtol", "minimum_names", low=0)
     if not len(losses):
         return []
     lowest = float(np.min(losses))
@@ -827,6 +954,10 @@ def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
     coloured by the loss of the minimum it reaches instead: repeated colours would
     make different basins look alike. The map is one raster image.
     """
+    if not all(hasattr(basins, a) for a in ("xs", "ys", "labels", "minima", "minimum_losses")):
+        fail("basins", "basin_map", "the result of gdcore.basins(...)", type(basins).__name__)
+    _check_text(title, "title", "basin_map")
+    width, height = _check_size(width, "width", "basin_map"), _check_size(height, "height", "basin_map")
     xs, ys, labels = basins.xs, basins.ys, basins.labels
     dx, dy = xs[1] - xs[0], ys[1] - ys[0]
     bounds = ((xs[0] - dx / 2, xs[-1] + dx / 2), (ys[0] - dy / 2, ys[-1] + dy / 2))
@@ -866,6 +997,8 @@ def dots(named_points: Mapping[str, np.ndarray], *, colors=("#e8702a", "#6a3d9a"
     >>> type(dots({"sample minima": np.zeros((3, 2))})).__name__
     'Chart'
     """
+    named_points = _check_named(named_points, "named_points", "dots")
+    _check_colors(colors, "colors", "dots")
     budget = CURVE_ROWS // max(1, len(named_points))
     frames = [
         pd.DataFrame({"set": name, "x": pts[thin(len(pts), budget), 0], "y": pts[thin(len(pts), budget), 1]})
@@ -911,6 +1044,19 @@ def xy_lines(
     >>> type(chart).__name__
     'LayerChart'
     """
+    owner = "xy_lines"
+    for name, named in (("lines", lines), ("points", points)):
+        if named is None and name == "points":
+            continue
+        expected = "a mapping of names to (x, y) pairs of 1-D arrays of one length"
+        if not isinstance(named, Mapping) or not all(isinstance(v, (tuple, list)) and len(v) == 2 for v in named.values()):
+            fail(name, owner, expected, describe(named))
+        for key, (x, y) in named.items():
+            x, y = _check_values(x, name, owner), _check_values(y, name, owner)
+            if len(x) != len(y):
+                fail(name, owner, expected, _Text(f"{{{key!r}: {len(x)} x values and {len(y)} y values}}"))
+    _check_flag(log_x, "log_x", owner)
+    _check_flag(log_y, "log_y", owner)
     points = points or {}
 
     def frame(named):
@@ -971,9 +1117,12 @@ def labelled_points(named_points: Mapping[str, np.ndarray], *, shapes=None, colo
     >>> type(chart).__name__
     'LayerChart'
     """
+    named_points = _check_named(named_points, "named_points", "labelled_points")
+    for key, value in (("shapes", shapes), ("colors", colors), ("labels", labels)):
+        if value is not None and not isinstance(value, Mapping):
+            fail(key, "labelled_points", "a mapping of names, or None", describe(value))
     frames = []
     for name, pts in named_points.items():
-        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
         text = list((labels or {}).get(name, [""] * len(pts)))
         frames.append(pd.DataFrame({"kind": name, "x": pts[:, 0], "y": pts[:, 1], "label": text}))
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"kind": [], "x": [], "y": [], "label": []})
@@ -1019,6 +1168,15 @@ def grouped(table: Mapping[str, Mapping[str, float]], field, *, mark="bar", perc
     >>> type(chart).__name__
     'LayerChart'
     """
+    expected = "a mapping {category: {series: number}}"
+    if not isinstance(table, Mapping) or not all(isinstance(v, Mapping) for v in table.values()):
+        fail("table", "grouped", expected, describe(table))
+    for by_series in table.values():
+        for v in by_series.values():
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+                fail("table", "grouped", expected, describe(table))
+    _check_text(field, "field", "grouped", allow_none=False)
+    check_option(mark, "mark", "grouped", ("bar", "point"))
     rows = [(cat, series, float(v)) for cat, by_series in table.items() for series, v in by_series.items()]
     data = pd.DataFrame(rows, columns=["category", "series", field])
     data = data[np.isfinite(data[field])]
@@ -1058,11 +1216,14 @@ def intervals(xs, lows, highs, labels, *, color="#d62728"):
     >>> type(intervals([0.0, 1.0], [0.0, 0.0], [1.0, 2.0], ["a", "b"])).__name__
     'LayerChart'
     """
+    xs, lows, highs = (_check_values(v, n, "intervals") for v, n in ((xs, "xs"), (lows, "lows"), (highs, "highs")))
+    if isinstance(labels, str) or not hasattr(labels, "__len__") or not len(xs) == len(lows) == len(highs) == len(labels):
+        fail("labels", "intervals", f"a sequence of {len(xs)} texts, one per x (and as many lows and highs)", describe(labels))
     data = pd.DataFrame({
-        "x": np.asarray(xs, dtype=np.float64),
-        "low": np.asarray(lows, dtype=np.float64),
-        "high": np.asarray(highs, dtype=np.float64),
-        "label": list(labels),
+        "x": xs,
+        "low": lows,
+        "high": highs,
+        "label": [str(label) for label in labels],
     })
     data["top"] = np.maximum(data.low, data.high)
     rule = alt.Chart(data).mark_rule(color=color, strokeWidth=3).encode(x="x:Q", y="low:Q", y2="high:Q")
@@ -1087,7 +1248,16 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
     >>> type(chart).__name__
     'LayerChart'
     """
-    losses = np.asarray(losses, dtype=np.float64)
+    owner = "stopping_curve"
+    losses = _check_values(losses, "losses", owner)
+    reductions = _check_values(reductions, "reductions", owner) if len(np.atleast_1d(reductions)) else ()
+    try:
+        windows = [(check_real(a, "windows", owner), check_real(b, "windows", owner)) for a, b in windows]
+    except (TypeError, ValueError):  # not pairs at all
+        fail("windows", owner, "a sequence of (first, last) step pairs", describe(windows))
+    for name, value in (("stop", stop), ("best_step", best_step)):
+        check_int(value, name, owner, low=0, allow_none=True)
+    _check_flag(log, "log", owner)
     steps = np.arange(len(losses))
     best = np.fmin.accumulate(losses)
     keep = thin(len(losses), CURVE_ROWS // 2)
@@ -1144,7 +1314,8 @@ def faint_path(points, *, color="#d62728", opacity=0.45, width=1.2):
     >>> type(faint_path(np.zeros((3, 2)))).__name__
     'Chart'
     """
-    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    pts = _check_path(points, "points", "faint_path")
+    opacity = check_real(opacity, "opacity", "faint_path", low=0, high=1)
     keep = thin(len(pts), CURVE_ROWS)
     data = pd.DataFrame({"step": keep, "x": pts[keep, 0], "y": pts[keep, 1]})
     data = data[np.isfinite(data.x) & np.isfinite(data.y)]
@@ -1167,8 +1338,10 @@ def hatch(xs, ys, mask, *, label="marked", color="#111111", width=1.4, legend=Tr
     >>> chart.data[["x", "x2", "y"]].values.tolist()
     [[-0.5, 1.5, 0.0], [1.5, 2.5, 1.0]]
     """
-    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
-    mask = np.asarray(mask, dtype=bool)
+    xs, ys = _check_values(xs, "xs", "hatch"), _check_values(ys, "ys", "hatch")
+    mask = np.asarray(mask)
+    if mask.dtype.kind != "b" or mask.shape != (len(ys), len(xs)):
+        fail("mask", "hatch", f"a bool array of shape (len(ys), len(xs)) = {(len(ys), len(xs))}", describe(mask))
     dx = xs[1] - xs[0] if len(xs) > 1 else 1.0
     rows = []
     for i in range(mask.shape[0]):
@@ -1198,10 +1371,13 @@ def arrows(named, *, colors=PATH_COLORS, width=2.6, head=0.18):
     >>> chart.data[chart.data.name == "−∇L"][["x", "y"]].round(3).values.tolist()[:2]
     [[0.0, 0.0], [1.0, 0.0]]
     """
+    expected = "a mapping of names to (point, direction) pairs of shape (2,)"
+    if not isinstance(named, Mapping) or not all(isinstance(v, (tuple, list)) and len(v) == 2 for v in named.values()):
+        fail("named", "arrows", expected, describe(named))
     rows = []
     for name, (point, direction) in named.items():
-        p = np.asarray(point, dtype=np.float64)
-        d = np.asarray(direction, dtype=np.float64)
+        p = check_points(point, "named", "arrows", batched=False)
+        d = check_points(direction, "named", "arrows", batched=False)
         q = p + d
         wings = []
         for a in (np.radians(25), -np.radians(25)):
@@ -1280,7 +1456,11 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     >>> spec["params"][0]["bind"]["input"], spec["params"][0]["bind"]["max"]
     ('range', 4)
     """
-    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    _check_loss(objective, "objective", "replay")
+    pts = _check_path(points, "points", "replay")
+    bounds = _check_window(bounds, objective, "replay")
+    resolution = _check_size(resolution, "resolution", "replay", low=2, high=400)
+    check_int(start, "start", "replay", low=0, allow_none=True)
     finite = np.isfinite(pts).all(axis=-1)
     n_ok = int(np.argmin(finite)) if not finite.all() else len(pts)
     pts = pts[:n_ok]
@@ -1293,7 +1473,7 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     path = pd.DataFrame({"step": keep, "x": pts[keep, 0], "y": pts[keep, 1]})
     x, y = _scales(bounds)
     faint = alt.Chart(path).mark_line(color=color, opacity=0.3, strokeWidth=1.5, clip=True).encode(x=x, y=y, order="step:Q")
-    strong = (alt.Chart(path).mark_line(color=color, strokeWidth=2.6, clip=True, point=alt.OverlayMarkDef(size=14, clip=True))
+    strong = (alt.Chart(path).mark_line(color=color, strokeWidth=2.6, clip=True, point=alt.OverlayMarkDef(size=14, clip=True, color=color))
               .encode(x=x, y=y, order="step:Q").transform_filter("datum.step <= t"))
     # The arrow of each update: shaft from w_t to w_{t+1}, then a chevron back from the tip.
     if len(pts) >= 2:
@@ -1349,9 +1529,15 @@ def levels(named: Mapping[str, float], *, colors=("#555555",), dash=(5, 4)):
     >>> [layer.data["label"].tolist() for layer in chart.layer[::2]]
     [['tol = 0.001'], ['minimum: -0.25']]
     """
+    if not isinstance(named, Mapping):
+        fail("named", "levels", "a mapping of labels to values", describe(named))
+    _check_colors(colors, "colors", "levels")
     layers = []
     for name, color in zip(named, _cycle(tuple(colors), max(1, len(named)))):
-        value = float(named[name])
+        raw = named[name]
+        if isinstance(raw, (bool, np.bool_)) or not isinstance(raw, (int, float, np.integer, np.floating)):
+            fail("named", "levels", "a mapping of labels to real numbers", describe(named))
+        value = float(raw)
         if not np.isfinite(value):
             continue
         data = pd.DataFrame({"label": [name], "v": [value]})
@@ -1378,7 +1564,19 @@ def class_map(probs, bounds, X=None, y=None, *, title=None, width=WIDTH, height=
     >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
     ['image', 'point']
     """
-    probs = np.asarray(probs, dtype=np.float64)
+    owner = "class_map"
+    probs = _check_values(probs, "probs", owner, ndim=3)
+    if probs.shape[-1] < 2 or np.any(probs < 0) or not np.allclose(probs.sum(axis=-1), 1.0, atol=1e-6):
+        fail("probs", owner, "an array (ny, nx, k >= 2) of class probabilities summing to 1", describe(probs))
+    bounds = check_bounds(bounds, "bounds", owner)
+    _check_colors(colors, "colors", owner, hex_only=True)
+    if (X is None) != (y is None):
+        fail("y", owner, "given exactly when X is (the samples and their classes)", describe(y))
+    if X is not None:
+        X = _check_path(X, "X", owner)
+        labels = np.asarray(y)
+        if labels.dtype.kind not in "iu" or labels.shape != (len(X),) or (len(labels) and (labels.min() < 0 or labels.max() >= probs.shape[-1])):
+            fail("y", owner, f"an int array of {len(X)} classes in [0, {probs.shape[-1] - 1}]", describe(y))
     k = probs.shape[-1]
     palette = _rgb(_cycle(colors, k))
     mixed = probs @ palette
