@@ -73,6 +73,11 @@ def _check_named(named, name, owner, *, optional=False):
     return out
 
 
+def _is_pair(value):
+    """A pair such as (x, y) or (point, direction): a tuple, list or array of length 2."""
+    return isinstance(value, (tuple, list, np.ndarray)) and len(value) == 2
+
+
 def _check_path(points, name, owner):
     """Points as a float array of shape (k, 2) (non-finite points stay: charts leave them out)."""
     expected = "an array of points of shape (k, 2)"
@@ -1049,7 +1054,7 @@ def xy_lines(
         if named is None and name == "points":
             continue
         expected = "a mapping of names to (x, y) pairs of 1-D arrays of one length"
-        if not isinstance(named, Mapping) or not all(isinstance(v, (tuple, list)) and len(v) == 2 for v in named.values()):
+        if not isinstance(named, Mapping) or not all(_is_pair(v) for v in named.values()):
             fail(name, owner, expected, describe(named))
         for key, (x, y) in named.items():
             x, y = _check_values(x, name, owner), _check_values(y, name, owner)
@@ -1372,7 +1377,7 @@ def arrows(named, *, colors=PATH_COLORS, width=2.6, head=0.18):
     [[0.0, 0.0], [1.0, 0.0]]
     """
     expected = "a mapping of names to (point, direction) pairs of shape (2,)"
-    if not isinstance(named, Mapping) or not all(isinstance(v, (tuple, list)) and len(v) == 2 for v in named.values()):
+    if not isinstance(named, Mapping) or not all(_is_pair(v) for v in named.values()):
         fail("named", "arrows", expected, describe(named))
     rows = []
     for name, (point, direction) in named.items():
@@ -1411,12 +1416,10 @@ def save(chart, path, *, scale=2.0):
     """
     from pathlib import Path
 
-    from gdcore._checks import ParameterError
-
     path = Path(path)
     kind = path.suffix.lower().lstrip(".")
     if kind not in ("png", "svg", "html", "json"):
-        raise ParameterError(f"The 'path' parameter of save must end in .png, .svg, .html or .json. Got {str(path)!r} instead.")
+        fail("path", "save", "a path ending in .png, .svg, .html or .json", str(path))
     if kind in ("png", "svg"):
         try:
             import vl_convert as vlc

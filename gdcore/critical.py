@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_bounds, check_int, check_points, check_real, fail
-from .descent import descend
+from ._checks import check_bounds, check_int, check_points, check_real, fail, real_array
+from .descent import _check_optimizer, _check_run_size, descend
+
+__all__ = ["classify", "basins", "Basins", "critical_point", "KINDS"]
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
@@ -84,7 +86,9 @@ def classify(surface, w, *, tol=1e-8):
     w = check_points(w, "w", owner)
     tol = check_real(tol, "tol", owner, low=0)
     with np.errstate(all="ignore"):
-        hessian = np.asarray(surface.hessian(w), dtype=np.float64)
+        hessian = real_array(surface.hessian(w), "surface", owner, "a surface whose hessian(w) gives real floats")
+        if hessian.shape != w.shape + (2,):
+            fail("surface", owner, f"a surface whose hessian(w) has shape {w.shape + (2,)}", f"shape {hessian.shape}")
         finite = np.all(np.isfinite(hessian), axis=(-2, -1))
         # eigvalsh returns garbage, not NaN, for a NaN matrix: give it zeros and call it degenerate.
         eig = np.linalg.eigvalsh(np.where(finite[..., None, None], hessian, 0.0))
@@ -134,6 +138,13 @@ class Basins:
     minima: np.ndarray
     minimum_losses: np.ndarray
     radius: float
+
+    def __post_init__(self):
+        # A record, not a buffer: the arrays are read-only (copy one to change it).
+        for name in ("xs", "ys", "ends", "labels", "status", "minima", "minimum_losses"):
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
 
     def shares(self):
         r"""The fraction of starts that reach each minimum, then of those that reach none.
@@ -214,25 +225,44 @@ def basins(surface, optimizer, resolution=60, steps=500, *, bounds=None, radius=
         if not callable(getattr(surface, attr, None)):
             fail("surface", owner, "a surface with loss(w), grad(w), bounds and minima", surface)
     if getattr(surface, "minima", None) is None:
-        fail("surface", owner, "a surface with loss(w), grad(w), bounds and minima", surface)
+        fail("surface", owner, "a surface with a minima attribute, an array (k, 2) of its known minima", surface)
+    minima = real_array(surface.minima, "surface", owner, "a surface whose minima are an array (k, 2) of floats")
+    if minima.size == 0:
+        minima = minima.reshape(0, 2)
+    if minima.ndim != 2 or minima.shape[1] != 2 or not np.all(np.isfinite(minima)):
+        fail("surface", owner, "a surface whose minima are an array (k, 2) of finite floats", surface.minima)
+    _check_optimizer(optimizer, owner)
     resolution = check_int(resolution, "resolution", owner, low=2, high=400)
     steps = check_int(steps, "steps", owner, low=1)
+    # The runs keep three points each, but every update has its lr: a huge steps is refused here.
+    _check_run_size(steps, max(1, steps - 1), np.zeros((resolution * resolution, 2)), False, "steps", owner, steps,
+                    hint=False)
     tol = check_real(tol, "tol", owner, low=0, allow_none=True)
-    (x0, x1), (y0, y1) = check_bounds(surface.bounds if bounds is None else bounds, "bounds", owner)
+    if bounds is None:
+        bounds = getattr(surface, "bounds", None)
+        if bounds is None:
+            fail("bounds", owner, "((xmin, xmax), (ymin, ymax)) when the surface has no bounds of its own", None)
+    (x0, x1), (y0, y1) = check_bounds(bounds, "bounds", owner)
     radius = check_real(radius, "radius", owner, low=0, closed="neither", allow_none=True)
-    radius = 0.02 * float(np.hypot(x1 - x0, y1 - y0)) if radius is None else radius
-    minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
+    with np.errstate(over="ignore"):
+        diagonal = float(np.hypot(x1 - x0, y1 - y0))
+    if radius is None and not np.isfinite(diagonal):
+        fail("bounds", owner, "a window whose diagonal is a finite float (or give radius)", bounds)
+    radius = 0.02 * diagonal if radius is None else radius
 
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     starts = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
     # record_every = steps - 1 keeps the start and the last two points: enough to see a run still bouncing.
     traj = descend(surface, optimizer, starts, steps, tol=tol, record_every=max(1, steps - 1))
     ends = traj.final
-    last_step = np.linalg.norm(ends - traj.points[-2], axis=-1)
+    # Every run may have stopped at its start (converged there): then there is no last step.
+    before = traj.points[-2] if len(traj.points) > 1 else ends
+    last_step = np.hypot(*(ends - before).T)
     settled = (last_step <= radius / 10) | (traj.status == "converged")
     labels = np.full(len(ends), -1)
     if len(minima):
-        distance = np.linalg.norm(ends[:, None, :] - minima[None, :, :], axis=-1)
+        gap = ends[:, None, :] - minima[None, :, :]
+        distance = np.hypot(gap[..., 0], gap[..., 1])
         nearest = np.argmin(distance, axis=1)
         reached = (distance[np.arange(len(ends)), nearest] <= radius) & settled & (traj.status != "diverged")
         labels = np.where(reached, nearest, -1)
@@ -240,11 +270,11 @@ def basins(surface, optimizer, resolution=60, steps=500, *, bounds=None, radius=
     return Basins(
         xs=xs,
         ys=ys,
-        ends=ends.reshape(shape + (2,)),
+        ends=np.array(ends).reshape(shape + (2,)),
         labels=labels.reshape(shape),
-        status=np.asarray(traj.status).reshape(shape),
-        minima=minima,
-        minimum_losses=np.asarray(surface.loss(minima), dtype=np.float64).reshape(-1),
+        status=np.array(traj.status).reshape(shape),
+        minima=np.array(minima),
+        minimum_losses=np.array(surface.loss(minima), dtype=np.float64).reshape(-1),
         radius=radius,
     )
 
@@ -269,9 +299,18 @@ def critical_point(objective, guess, *, steps=50, tol=1e-12):
     guess : array_like, shape (2,) or (..., 2)
         Starting point(s), refined all at once.
     steps : int
-        Most Newton iterations.
+        Most Newton iterations, 0 to 10,000 (Newton's method converges in a
+        handful near a critical point; more only repeats the same point).
     tol : float
-        Gradient norm at which a point counts as critical.
+        Gradient norm at which a point counts as critical, >= 0. The loop also
+        ends once no point moves any more, so ``tol=0`` returns the point
+        where rounding stops Newton's method.
+
+    Returns
+    -------
+    ndarray, the shape of ``guess``
+        The refined points (a point where the Hessian or gradient is not
+        finite stays where it was).
 
     Examples
     --------
@@ -288,13 +327,27 @@ def critical_point(objective, guess, *, steps=50, tol=1e-12):
     Optimization*, ch. 11), applied to :math:`\nabla L(w) = 0`.
     """
     owner = "critical_point"
-    w = check_points(guess, "guess", owner).copy()
-    steps = check_int(steps, "steps", owner, low=0)
+    if not (callable(getattr(objective, "grad", None)) and callable(getattr(objective, "hessian", None))):
+        fail("objective", owner, "an object with grad(w) and hessian(w) methods (Newton's method needs the Hessian)",
+             objective)
+    w = np.array(check_points(guess, "guess", owner))
+    steps = check_int(steps, "steps", owner, low=0, high=10_000)
     tol = check_real(tol, "tol", owner, low=0)
     with np.errstate(all="ignore"):
         for _ in range(steps):
-            g = np.asarray(objective.grad(w), dtype=np.float64)
-            if np.all(np.linalg.norm(g, axis=-1) < tol):
+            g = real_array(objective.grad(w), "objective", owner, "an objective whose grad(w) gives real floats")
+            if g.shape != w.shape:
+                fail("objective", owner, f"an objective whose grad(w) has the shape of w, {w.shape}", f"shape {g.shape}")
+            if np.all(np.hypot(g[..., 0], g[..., 1]) < tol):
                 break
-            w = w - (np.linalg.pinv(np.asarray(objective.hessian(w), dtype=np.float64)) @ g[..., None])[..., 0]
+            h = real_array(objective.hessian(w), "objective", owner, "an objective whose hessian(w) gives real floats")
+            if h.shape != w.shape + (2,):
+                fail("objective", owner, f"an objective whose hessian(w) has shape {w.shape + (2,)}", f"shape {h.shape}")
+            # A point whose Hessian or gradient is not finite has no Newton step: it stays.
+            ok = np.all(np.isfinite(h), axis=(-2, -1)) & np.all(np.isfinite(g), axis=-1)
+            step = (np.linalg.pinv(np.where(ok[..., None, None], h, 0.0)) @ np.where(ok[..., None], g, 0.0)[..., None])[..., 0]
+            w_new = np.where(ok[..., None] & np.all(np.isfinite(w - step), axis=-1, keepdims=True), w - step, w)
+            if np.array_equal(w_new, w):
+                break  # a fixed point of the iteration: more steps change nothing
+            w = w_new
     return w

@@ -38,7 +38,7 @@ def _finish(parts, noise, rng):
 
 def _common(owner, n_samples, noise, seed, minimum=2):
     n = check_int(n_samples, "n_samples", owner, low=minimum, high=10_000_000)
-    noise = check_real(noise, "noise", owner, low=0.0)
+    noise = check_real(noise, "noise", owner, low=0.0, high=1e300)  # beyond, noise * N(0, 1) overflows
     seed = check_int(seed, "seed", owner, low=0)
     return n, noise, np.random.default_rng(seed)
 

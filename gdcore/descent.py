@@ -7,12 +7,13 @@ call, never a Python loop over starts.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
-from ._checks import ParameterError, _Text, check_int, check_memory, check_points, check_real, fail, real_array
+from ._checks import ParameterError, _Text, check_int, check_memory, check_points, check_real, describe, fail, real_array
 
 __all__ = ["descend", "Trajectory"]
 
@@ -201,6 +202,17 @@ def _checked_loss(value, name):
     return float(arr)
 
 
+def _checked_control(result):
+    """What a controller's step returned, ``(lr, stop)`` with a finite lr >= 0, or fail naming it."""
+    expected = "a controller whose step(loss, lr) returns (lr, stop) with a finite lr >= 0"
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        fail("controller", "descend", expected, describe(result))
+    lr, stop = result
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real) or not (np.isfinite(lr) and lr >= 0):
+        fail("controller", "descend", expected, describe(result))
+    return float(lr), bool(stop)
+
+
 def _base_lrs(optimizer, schedule, steps):
     """The lr of every update before any controller changes it.
 
@@ -244,16 +256,17 @@ def _base_lrs(optimizer, schedule, steps):
 def _check_run_size(steps, record_every, w0, sampled, name, owner, value, hint=True):
     """Fail before allocating when a run's arrays would not fit in memory; say how much and why.
 
-    Per kept point and start: the point (16 bytes), its loss and gradient norm
-    (8 + 8, computed on first use) and the gradient they come from (16); per
-    update: its lr, the schedule's lr and the step number (24), and the epoch
-    in a mini-batch run (8).
+    Per kept point and start, with ``d`` weights: the point (8d bytes), its loss
+    and gradient norm (8 + 8, computed on first use) and the gradient they come
+    from (8d); per update: its lr, the schedule's lr and the step number (24),
+    and the epoch in a mini-batch run (8).
     """
     runs = int(np.prod(w0.shape[:-1], dtype=np.int64)) if w0.ndim > 1 else 1
+    per_point = 16 * int(w0.shape[-1]) + 16
     kept = steps // record_every + 2
-    nbytes = kept * runs * 48 + steps * (32 if sampled else 24)
+    nbytes = kept * runs * per_point + steps * (32 if sampled else 24)
     what = f"{kept} kept points of {runs} start{'s' if runs != 1 else ''} and {steps} learning rates"
-    fewer = hint and record_every == 1 and kept * runs * 48 > steps * 24
+    fewer = hint and record_every == 1 and kept * runs * per_point > steps * 24
     check_memory(nbytes, name, owner, value, what, "record_every=k keeps every k-th point" if fewer else "")
 
 
@@ -349,7 +362,8 @@ def descend(
         :math:`|B_t|`: 1 is SGD on single samples, None the full batch. Each
         epoch is a fresh permutation of the samples; its last batch holds the remainder.
     seed : int
-        Seeds ``np.random.default_rng`` for batches and noise: the same seed, the same run.
+        Seeds ``np.random.default_rng`` for batches and noise: the same seed, the same run
+        (see *Randomness* below for the exact order of the draws).
     tol : float, optional
         Stop with status ``"converged"`` at a point whose full gradient norm is below ``tol``.
     noise : float
@@ -361,6 +375,27 @@ def descend(
     record_every : int
         Keep every k-th point (and always the start and the last point): a
         basin map of 10,000 starts needs only where each run ends.
+
+    Randomness
+    ----------
+    One generator, ``rng = np.random.default_rng(seed)``, makes every random
+    draw of the run, in this order. Update ``t`` first takes its mini-batch: at
+    the start of each epoch (every ``ceil(n / batch_size)`` updates) it draws
+    the epoch's order, ``rng.permutation(n)`` for one start and
+    ``rng.permuted(order, axis=1)`` on a ``(B, n)`` array of ``arange(n)`` rows
+    for ``B`` starts (one shuffle per row, row by row), and cuts it into
+    consecutive batches, the last holding the remainder. Then, with
+    ``noise > 0``, it draws ``rng.standard_normal(w.shape)``: ``d`` numbers
+    for one start of ``d`` weights, ``(B, d)`` for ``B``. Nothing else draws.
+
+    So one start ``(d,)`` follows exactly the run of a batch of one start
+    ``(1, d)`` with the same seed. The first start of a batch of ``B > 1``
+    does not: the batch's draws interleave all its runs (run 0's second epoch
+    order comes after the ``B`` orders of the first epoch), so each run's
+    draws depend on ``B``. Giving each start a generator of its own would make
+    run 0 independent of ``B``, but it costs a Python call per start per step,
+    where now one call serves all of them; we keep the vectorised draws. To
+    reproduce one run of a batch, run the same batch again.
 
     Every argument is checked before anything runs, and what the run will
     hold is too: a run whose points and lrs would not fit in 1 GiB fails at
@@ -392,14 +427,17 @@ def descend(
 
     Early stopping on a validation loss: a controller that never cuts the lr
     (``patience=None``) stops once the validation loss has not improved for
-    5 updates; the training loss alone would go on falling.
+    5 updates, while the training loss still had far to fall:
 
     >>> train = gd.objectives.linear_regression(n_samples=20, noise=1.0, seed=0)
     >>> stop = gd.PlateauController(patience=None, stop_patience=5)
     >>> traj = gd.descend(train, gd.SGD(lr=0.05), (0.0, 0.0), 500, controller=stop,
     ...                   monitor=train.resample(1))
-    >>> traj.status, bool(set(traj.lrs.tolist()) == {0.05})
-    ('early_stopped', True)
+    >>> traj.status, traj.steps_done, bool(set(traj.lrs.tolist()) == {0.05})
+    ('early_stopped', 15, True)
+    >>> on = gd.descend(train, gd.SGD(lr=0.05), (0.0, 0.0), 500)
+    >>> bool(on.losses[-1] < 0.6 * traj.losses[-1])
+    True
 
     Source: gradient descent as in ``torch.optim``; the stopping rules are
     :class:`~gdcore.controller.PlateauController`'s.
@@ -508,8 +546,7 @@ def descend(
                 points[len(kept)] = w
                 kept.append(t + 1)
             if controller is not None:
-                new_lr, stop = controller.step(_checked_loss(watched.loss(w), watched_name), lr)
-                new_lr = check_real(new_lr, "controller", owner, low=0)
+                new_lr, stop = _checked_control(controller.step(_checked_loss(watched.loss(w), watched_name), lr))
                 if new_lr != lr and base > 0:
                     scale = new_lr / base
                 held_lr, held_base = new_lr, base

@@ -162,7 +162,8 @@ def plane(objective, w, d1, d2, span=1.0, resolution=51, batch=None):
     w, dim = _dim(objective, w, owner)
     d1 = _vector(d1, "d1", owner, dim)
     d2 = _vector(d2, "d2", owner, dim)
-    span = check_real(span, "span", owner, low=0.0, closed="neither")
+    # Beyond 1e300 the grid's own spacing (2 span / (res - 1)) overflows.
+    span = check_real(span, "span", owner, low=0.0, high=1e300, closed="right")
     res = check_int(resolution, "resolution", owner, low=2, high=400)
     alphas = np.linspace(-span, span, res)
     betas = np.linspace(-span, span, res)

@@ -54,7 +54,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from gdcore._checks import check_int, check_points, check_real, fail
+from gdcore._checks import check_int, check_memory, check_points, check_real, fail, real_array
 
 __all__ = [
     "LinearRegression",
@@ -113,10 +113,7 @@ class _DataObjective:
 
     def _points(self, w):
         # Only the shape is checked: a diverged run may pass inf, which is data.
-        try:
-            w = np.asarray(w, dtype=np.float64)
-        except (TypeError, ValueError):
-            fail("w", type(self).__name__, "an array of shape (2,) or (..., 2) of floats", w)
+        w = real_array(w, "w", type(self).__name__, "an array of shape (2,) or (..., 2) of real floats")
         if w.ndim == 0 or w.shape[-1] != 2:
             fail("w", type(self).__name__, "an array of shape (2,) or (..., 2)", f"shape {w.shape}")
         return w
@@ -217,17 +214,23 @@ class LinearRegression(_DataObjective):
     def __post_init__(self):
         owner = type(self).__name__
         n = check_int(self.n_samples, "n_samples", owner, low=2)
+        check_memory(32 * n, "n_samples", owner, n, f"x, y and the features of {n} samples")
         noise = check_real(self.noise, "noise", owner, low=0.0)
         seed = check_int(self.seed, "seed", owner, low=0)
         rng = np.random.default_rng(seed)
         x = rng.normal(1.0, 1.0, n)
-        y = self.true_w[0] * x + self.true_w[1] + noise * rng.standard_normal(n)
-        # Centred normal equations: slope = cov(x, y) / var(x).
-        dx = x - x.mean()
-        slope = (dx @ (y - y.mean())) / (dx @ dx)
+        with np.errstate(all="ignore"):
+            y = self.true_w[0] * x + self.true_w[1] + noise * rng.standard_normal(n)
+            # Centred normal equations: slope = cov(x, y) / var(x).
+            dx = x - x.mean()
+            slope = (dx @ (y - y.mean())) / (dx @ dx)
+            intercept = y.mean() - slope * x.mean()
+            squares = np.sum(y * y)  # the loss at w = 0 must be finite too
+        if not np.isfinite(intercept + squares):
+            fail("noise", owner, "a float >= 0 small enough for finite squared targets", noise)
         for attr, value in [("n_samples", n), ("noise", noise), ("seed", seed),
                             ("x", _frozen(x)), ("y", _frozen(y)), ("_phi", _frozen(_features(x))),
-                            ("minimizer", _frozen(np.array([slope, y.mean() - slope * x.mean()])))]:
+                            ("minimizer", _frozen(np.array([slope, intercept])))]:
             object.__setattr__(self, attr, value)
 
     def _losses(self, w, idx):
@@ -331,6 +334,7 @@ class LogisticRegression(_DataObjective):
     def __post_init__(self):
         owner = type(self).__name__
         n = check_int(self.n_samples, "n_samples", owner, low=3)
+        check_memory(40 * n, "n_samples", owner, n, f"x, y, signs and features of {n} samples")
         seed = check_int(self.seed, "seed", owner, low=0)
         rng = np.random.default_rng(seed)
         while True:
@@ -429,7 +433,8 @@ class Sampled(_DataObjective):
     offsets : ndarray of shape (n_samples, 2)
         :math:`o_i` (read-only).
     name, title, formula, bounds
-        For charts; ``bounds`` are the surface's, so train and test sets share a frame.
+        For charts; ``bounds`` are the surface's (None when it has none), so train and
+        test sets share a frame.
 
     Examples
     --------
@@ -456,21 +461,26 @@ class Sampled(_DataObjective):
         if not all(callable(getattr(self.surface, attr, None)) for attr in ("loss", "grad")):
             fail("surface", owner, "a surface with loss(w) and grad(w) methods", self.surface)
         n = check_int(self.n_samples, "n_samples", owner, low=1)
+        check_memory(16 * n, "n_samples", owner, n, f"the offsets of {n} samples")
         spread = check_real(self.spread, "spread", owner, low=0.0)
         seed = check_int(self.seed, "seed", owner, low=0)
         shift = tuple(float(v) for v in check_points(self.shift, "shift", owner, batched=False))
-        offsets = np.asarray(shift) + spread * np.random.default_rng(seed).standard_normal((n, 2))
+        with np.errstate(all="ignore"):
+            offsets = np.asarray(shift) + spread * np.random.default_rng(seed).standard_normal((n, 2))
+        if not np.all(np.isfinite(offsets)):
+            fail("spread", owner, "a float >= 0 small enough for finite offsets shift + spread * N(0, 1)", spread)
         for attr, value in [("n_samples", n), ("spread", spread), ("seed", seed),
                             ("shift", shift), ("offsets", _frozen(offsets))]:
             object.__setattr__(self, attr, value)
 
     @property
     def name(self) -> str:
-        return f"{self.surface.name}_sampled"
+        return f"{getattr(self.surface, 'name', type(self.surface).__name__)}_sampled"
 
     @property
     def title(self) -> str:
-        return f"{self.surface.title}, {self.n_samples} shifted samples"
+        title = getattr(self.surface, "title", getattr(self.surface, "name", type(self.surface).__name__))
+        return f"{title}, {self.n_samples} shifted samples"
 
     @property
     def formula(self) -> str:
@@ -478,7 +488,8 @@ class Sampled(_DataObjective):
 
     @property
     def bounds(self):
-        return self.surface.bounds
+        """The surface's plotting window, or None when the surface has none."""
+        return getattr(self.surface, "bounds", None)
 
     def _losses(self, w, idx):
         return self.surface.loss(w - self.offsets[idx])
@@ -487,4 +498,6 @@ class Sampled(_DataObjective):
         return self.surface.grad(w - self.offsets[idx])
 
     def _hessians(self, w, idx):
+        if not callable(getattr(self.surface, "hessian", None)):
+            fail("surface", "Sampled.hessian", "a surface with a hessian(w) method", self.surface)
         return self.surface.hessian(w - self.offsets[idx])

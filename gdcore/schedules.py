@@ -12,8 +12,14 @@ Convention: ``s(t)`` equals the lr that ``torch.optim.lr_scheduler`` holds after
 ``t`` calls of ``scheduler.step()`` (the lr of the optimizer step that follows),
 to 1e-9 relative in float64. Many torch schedulers update the lr recursively
 (``lr *= ...``); we evaluate the closed form of the same sequence instead, so
-``t`` may be any int or int array, with no loop over ``t``. The two differ only
-by rounding.
+``t`` may be any int or int array (up to ``2**53``, where floats stop counting
+every int), with no loop over ``t``. The two differ only by rounding.
+
+A scalar call and an array call give the same bits: ``s(200) == s([200])[0]``.
+Powers :math:`\gamma^k` are taken with Python's ``math.pow`` (the C library's
+correctly rounded ``pow``), as torch's closed forms ``base_lr * gamma ** k`` do,
+never with numpy's vectorised ``power``, which differs in the last bit for
+about one exponent in twenty and from one CPU to the next.
 
 Each schedule has a ``formula`` attribute (LaTeX) that pages show beside their
 charts; :math:`\eta_t` is the lr of update ``t``.
@@ -21,13 +27,15 @@ charts; :math:`\eta_t` is the lr of update ``t``.
 
 from __future__ import annotations
 
+import itertools
+import math
 import numbers
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
 import numpy as np
 
-from gdcore._checks import check_int, check_option, check_real, fail
+from gdcore._checks import check_int, check_option, check_real, describe, fail
 
 __all__ = [
     "Schedule",
@@ -49,6 +57,41 @@ def _set(obj, name, value):
     object.__setattr__(obj, name, value)
 
 
+#: The largest update number a schedule takes: floats count every int up to 2**53.
+T_MAX = 2**53
+# An int parameter (a step size, a milestone) beyond every t acts as this one in int64
+# arithmetic: larger than T_MAX, and small enough that a sum of two never overflows.
+_BEYOND = 2**60
+
+
+def _int(n):
+    """An int parameter as int64 arithmetic may use it: the same for every t <= T_MAX."""
+    return min(n, _BEYOND)
+
+
+def _power(base, exponent):
+    """``base ** exponent`` elementwise for an int array, with ``math.pow`` on each distinct exponent.
+
+    The same bits as a scalar ``base ** k`` in Python (and so as torch's closed
+    forms), for arrays and scalars alike; numpy's vectorised power is not
+    correctly rounded.
+    """
+    exponent = np.asarray(exponent)
+    if exponent.ndim == 0:
+        return np.asarray(math.pow(base, int(exponent)))
+    if exponent.size == 0:
+        return np.empty(exponent.shape)
+    low, high = int(exponent.min()), int(exponent.max())
+    if high - low < max(64, exponent.size):
+        # A table over the range (a step decay has a few exponents, an exponential one per t):
+        # no sort, one math.pow per exponent in the range.
+        table = np.fromiter(map(math.pow, itertools.repeat(base), range(low, high + 1)), np.float64, high - low + 1)
+        return table[exponent - low]
+    distinct, inverse = np.unique(exponent, return_inverse=True)
+    values = np.fromiter(map(math.pow, itertools.repeat(base), distinct.tolist()), np.float64, len(distinct))
+    return values[inverse].reshape(exponent.shape)
+
+
 class Schedule:
     """Base of every schedule: ``schedule(t)`` is the lr of update ``t``.
 
@@ -68,16 +111,22 @@ class Schedule:
     formula: ClassVar[str]
 
     def __call__(self, t):
-        steps = np.asarray(t)
+        expected = "an int >= 0 or an array of ints >= 0"
+        try:
+            steps = np.asarray(t)
+        except (TypeError, ValueError, OverflowError):
+            fail("t", self.name, expected, describe(t))
         # np.asarray([]) is float64; an empty list of steps is still fine.
         if steps.dtype.kind not in "iu" and not (steps.size == 0 and steps.dtype.kind == "f"):
-            fail("t", self.name, "an int >= 0 or an array of ints >= 0", t)
+            fail("t", self.name, expected, describe(t))
         if steps.size and steps.min() < 0:
-            fail("t", self.name, "an int >= 0 or an array of ints >= 0", t)
+            fail("t", self.name, expected, describe(t))
         last = self._last_step()
-        if last is not None and steps.size and steps.max() > last:
-            fail("t", self.name, f"an int or array of ints in the range [0, {last}]", t)
-        lr = self._lr(steps.astype(np.int64, copy=False))
+        last = T_MAX if last is None else min(last, T_MAX)
+        if steps.size and steps.max() > last:
+            fail("t", self.name, f"an int or array of ints in the range [0, {last}]", describe(t))
+        with np.errstate(all="ignore"):  # a huge lr is the caller's; no step of ours overflows it
+            lr = self._lr(steps.astype(np.int64, copy=False))
         return float(lr) if steps.ndim == 0 else lr
 
     def _validate(self, check, name, *args, **kwargs):
@@ -160,7 +209,7 @@ class StepDecay(Schedule):
         self._validate(check_real, "gamma", low=0, high=1, closed="right")
 
     def _lr(self, t):
-        return self.lr * np.power(self.gamma, t // self.step_size)
+        return self.lr * _power(self.gamma, t // _int(self.step_size))
 
 
 def step_decay(lr, step_size, gamma=0.1):
@@ -223,8 +272,9 @@ class MultiStep(Schedule):
         self._validate(check_real, "gamma", low=0, high=1, closed="right")
 
     def _lr(self, t):
-        passed = np.searchsorted(np.asarray(self.milestones, dtype=np.int64), t, side="right")
-        return self.lr * np.power(self.gamma, passed)
+        milestones = np.asarray([_int(m) for m in self.milestones], dtype=np.int64)
+        passed = np.searchsorted(milestones, t, side="right")
+        return self.lr * _power(self.gamma, passed)
 
 
 def multistep(lr, milestones, gamma=0.1):
@@ -277,7 +327,7 @@ class Exponential(Schedule):
         self._validate(check_real, "gamma", low=0, high=1, closed="right")
 
     def _lr(self, t):
-        return self.lr * np.power(self.gamma, t)
+        return self.lr * _power(self.gamma, t)
 
 
 def exponential(lr, gamma):
@@ -313,8 +363,12 @@ def exponential(lr, gamma):
 
 
 def _cosine_between(high, low, position, length):
-    """Half a cosine from ``high`` (position 0) down to ``low`` (position ``length``)."""
-    return low + (high - low) * (1 + np.cos(np.pi * position / length)) / 2
+    """Half a cosine from ``high`` (position 0) down to ``low`` (position ``length``).
+
+    The factor in [0, 1] is formed first, so an lr near the largest float never
+    overflows on the way (``(high - low) * 2`` would).
+    """
+    return low + (high - low) * ((1 + np.cos(np.pi * position / length)) / 2)
 
 
 @dataclass(frozen=True, repr=False)
@@ -336,7 +390,7 @@ class Cosine(Schedule):
         self._validate(check_real, "eta_min", low=0, high=self.lr)
 
     def _lr(self, t):
-        return _cosine_between(self.lr, self.eta_min, t, self.t_max)
+        return _cosine_between(self.lr, self.eta_min, t, float(self.t_max))
 
 
 def cosine(lr, t_max, eta_min=0.0):
@@ -402,17 +456,33 @@ class CosineRestarts(Schedule):
 
     def _lr(self, t):
         if self.t_mult == 1:
-            t_cur, t_i = t % self.t_0, self.t_0
+            t_cur, length = t % _int(self.t_0), float(self.t_0)
         else:
             # Peel off whole cycles in exact integers; a float log would
-            # misplace t at cycle boundaries. At most ~log2(t) passes.
-            t_cur, t_i = t, np.full(t.shape, self.t_0, dtype=np.int64)
+            # misplace t at cycle boundaries. At most ~log2(t) passes. A cycle
+            # longer than any t is held at _BEYOND (no overflow) and its true
+            # length T_0 m^i, as a float, divides.
+            m = _int(self.t_mult)
+            t_cur, t_i = t, np.full(t.shape, _int(self.t_0), dtype=np.int64)
+            # The longest cycle any t here reaches, in Python ints: below _BEYOND, no cycle is held.
+            longest, last = self.t_0, int(t.max()) if t.size else 0
+            while longest <= last:
+                longest *= self.t_mult
+            held = longest >= _BEYOND
+            cycle = np.zeros(t.shape, dtype=np.int64) if held else None
             over = t_cur >= t_i
             while over.any():
                 t_cur = np.where(over, t_cur - t_i, t_cur)
-                t_i = np.where(over, t_i * self.t_mult, t_i)
+                if held:
+                    grown = np.minimum(t_i, _BEYOND // m) * m
+                    t_i = np.where(over, np.where(t_i > _BEYOND // m, _BEYOND, grown), t_i)
+                    cycle += over
+                else:
+                    t_i = np.where(over, t_i * m, t_i)
                 over = t_cur >= t_i
-        return _cosine_between(self.lr, self.eta_min, t_cur, t_i)
+            length = t_i if not held else np.where(
+                t_i < _BEYOND, t_i, float(self.t_0) * np.power(float(self.t_mult), cycle))
+        return _cosine_between(self.lr, self.eta_min, t_cur, length)
 
 
 def cosine_restarts(lr, t_0, t_mult=1, eta_min=0.0):
@@ -496,15 +566,16 @@ class Cyclic(Schedule):
     def _lr(self, t):
         up = self.step_size_up
         down = up if self.step_size_down is None else self.step_size_down
-        p = t % (up + down)
+        cycle = _int(up) + _int(down)  # int64 and exact while it matters: for t below it
+        p = t % cycle
         # Rising p/u is below 1 exactly where falling (u + d - p)/d is above it: the minimum is the triangle.
-        height = np.minimum(p / up, (up + down - p) / down)
+        height = np.minimum(p / float(up), (float(up) + float(down) - p) / float(down))
         if self.mode == "triangular":
             scale = 1.0
         elif self.mode == "triangular2":
-            scale = 1.0 / np.power(2.0, t // (up + down))
+            scale = 1.0 / _power(2.0, t // cycle)
         else:
-            scale = np.power(self.gamma, t)
+            scale = _power(self.gamma, t)
         return self.base_lr + (self.max_lr - self.base_lr) * height * scale
 
 
@@ -706,9 +777,9 @@ class Warmup(Schedule):
         return None if last is None else last + self.warmup_steps
 
     def _lr(self, t):
-        w, f = self.warmup_steps, self.start_factor
+        w, f = _int(self.warmup_steps), self.start_factor
         target = self.schedule._lr(np.zeros((), dtype=np.int64))
-        rising = target * (f + (1 - f) * t / w)
+        rising = target * (f + (1 - f) * (t / float(self.warmup_steps)))
         after = self.schedule._lr(np.maximum(t - w, 0))
         return np.where(t < w, rising, after)
 
@@ -779,7 +850,7 @@ class SWACyclic(Schedule):
         self._validate(check_int, "cycle_length", low=1)
 
     def _lr(self, t):
-        tau = (t % self.cycle_length + 1) / self.cycle_length
+        tau = (t % _int(self.cycle_length) + 1) / float(self.cycle_length)
         return (1 - tau) * self.lr_max + tau * self.lr_min
 
 

@@ -40,29 +40,37 @@ from typing import ClassVar
 
 import numpy as np
 
-from gdcore._checks import check_bounds, check_option, check_points, check_real, fail
+from gdcore._checks import check_bounds, check_option, check_points, check_real, fail, real_array
 
 __all__ = ["Surface", "Quadratic", "catalog", "get"]
 
 
 def _point_array(value, name, owner):
     """Critical points as a read-only float array of shape (k, 2); () means none."""
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is not None and arr.size == 0:
+    expected = "an array of shape (k, 2) of finite floats"
+    arr = np.array(real_array(value, name, owner, expected))  # a copy the caller cannot change
+    if arr.size == 0:
         arr = arr.reshape(0, 2)
-    if arr is None or arr.ndim != 2 or arr.shape[1] != 2 or not np.all(np.isfinite(arr)):
-        fail(name, owner, "an array of shape (k, 2) of finite floats", value)
+    if arr.ndim != 2 or arr.shape[1] != 2 or not np.all(np.isfinite(arr)):
+        fail(name, owner, expected, value)
     arr.flags.writeable = False  # catalog surfaces are shared by every caller
     return arr
 
 
-def _full(value, shape):
-    """``value`` (a constant or an array) as a writable float array of exactly ``shape``."""
-    arr = np.asarray(value, dtype=np.float64)
-    return arr if arr.shape == shape else np.broadcast_to(arr, shape).copy()
+def _full(value, shape, name, owner):
+    """``value`` (a constant or an array) as a writable float array of exactly ``shape``.
+
+    ``name`` is the function that computed it (``"loss_fn"``, ...): a custom
+    surface whose function gives complex values or a shape that does not
+    broadcast fails naming it.
+    """
+    arr = real_array(value, name, owner, f"a function giving real values of shape {shape}")
+    if arr.shape == shape:
+        return arr if arr.flags.writeable else arr.copy()
+    try:
+        return np.broadcast_to(arr, shape).copy()
+    except ValueError:
+        fail(name, owner, f"a function giving real values of shape {shape}", f"shape {arr.shape}")
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
@@ -168,13 +176,10 @@ class Surface:
         return f"{type(self).__name__}({self.name!r})"
 
     def _xy(self, w, method, batch):
-        owner = f"{type(self).__name__}({self.name!r}).{method}"
+        owner = self._owner(method)
         if batch is not None:
             fail("batch", owner, "None (an analytic surface has no samples)", batch)
-        try:
-            arr = np.asarray(w, dtype=np.float64)
-        except (TypeError, ValueError):
-            fail("w", owner, "an array of shape (2,) or (..., 2) of floats", w)
+        arr = real_array(w, "w", owner, "an array of shape (2,) or (..., 2) of real floats")
         if arr.ndim == 0 or arr.shape[-1] != 2:
             fail("w", owner, "an array of shape (2,) or (..., 2)", f"shape {arr.shape}")
         return arr[..., 0], arr[..., 1]
@@ -190,7 +195,8 @@ class Surface:
         101.0
         """
         x, y = self._xy(w, "loss", batch)
-        return _full(self.loss_fn(x, y), x.shape)[()]
+        with np.errstate(all="ignore"):  # overflow far out is data (inf), never a warning
+            return _full(self.loss_fn(x, y), x.shape, "loss_fn", self._owner("loss"))[()]
 
     def grad(self, w, batch=None):
         r"""The gradient :math:`\nabla L(w)`, of shape ``w.shape``.
@@ -200,8 +206,12 @@ class Surface:
         [-2.0, 200.0]
         """
         x, y = self._xy(w, "grad", batch)
-        gx, gy = self.grad_fn(x, y)
-        return np.stack([_full(gx, x.shape), _full(gy, x.shape)], axis=-1)
+        owner = self._owner("grad")
+        with np.errstate(all="ignore"):
+            parts = self.grad_fn(x, y)
+            if not isinstance(parts, (tuple, list)) or len(parts) != 2:
+                fail("grad_fn", owner, "a function giving the pair (dL/dx, dL/dy)", type(parts).__name__)
+            return np.stack([_full(part, x.shape, "grad_fn", owner) for part in parts], axis=-1)
 
     def hessian(self, w, batch=None):
         r"""The Hessian :math:`\nabla^2 L(w)`, of shape ``w.shape + (2,)``; symmetric.
@@ -212,8 +222,17 @@ class Surface:
         """
         return self._hessian_xy(*self._xy(w, "hessian", batch))
 
+    def _owner(self, method):
+        return f"{type(self).__name__}({self.name!r}).{method}"
+
     def _hessian_xy(self, x, y):
-        hxx, hxy, hyy = (_full(h, x.shape) for h in self.hessian_fn(x, y))
+        owner = self._owner("hessian")
+        with np.errstate(all="ignore"):
+            parts = self.hessian_fn(x, y)
+            if not isinstance(parts, (tuple, list)) or len(parts) != 3:
+                fail("hessian_fn", owner, "a function giving the triple (d2L/dx2, d2L/dxdy, d2L/dy2)",
+                     type(parts).__name__)
+            hxx, hxy, hyy = (_full(h, x.shape, "hessian_fn", owner) for h in parts)
         return np.stack([hxx, hxy, hxy, hyy], axis=-1).reshape(x.shape + (2, 2))
 
     def max_stable_lr_at(self, w):
@@ -223,7 +242,8 @@ class Surface:
 
             \eta_{\max}(w) = \frac{2}{\lambda_{\max}\!\left(\nabla^2 L(w)\right)},
 
-        :math:`+\infty` where :math:`\lambda_{\max} \le 0` (no upward curvature).
+        :math:`+\infty` where :math:`\lambda_{\max} \le 0` (no upward curvature),
+        NaN where the Hessian is not finite (an overflowing point).
         At a minimum, plain gradient descent with a constant learning rate
         :math:`\eta` converges to it from nearby iff :math:`\eta < \eta_{\max}`
         (for a quadratic, exactly; see :attr:`Quadratic.max_stable_lr`).
@@ -233,9 +253,14 @@ class Surface:
         >>> round(float(s.max_stable_lr_at(s.minima[0])), 6)
         0.024306
         """
-        top = np.linalg.eigvalsh(self._hessian_xy(*self._xy(w, "max_stable_lr_at", None)))[..., -1]
+        hessian = self._hessian_xy(*self._xy(w, "max_stable_lr_at", None))
+        finite = np.all(np.isfinite(hessian), axis=(-2, -1))
+        # eigvalsh gives garbage (or fails) for a non-finite matrix: such a point has no bound, NaN.
+        top = np.linalg.eigvalsh(np.where(finite[..., None, None], hessian, 0.0))[..., -1]
         out = np.full(top.shape, np.inf)
-        np.divide(2.0, top, out=out, where=top > 0)
+        with np.errstate(all="ignore"):
+            np.divide(2.0, top, out=out, where=top > 0)
+        out[~finite] = np.nan
         return out[()]
 
 
@@ -249,11 +274,15 @@ class Surface:
 
 def _quadratic_loss(a, b, c, cx, cy, x, y):
     dx, dy = x - cx, y - cy
+    if b == 0.0:  # axis-aligned: no cross term, so far out 0 * inf * 0 never makes a NaN
+        return 0.5 * (a * dx * dx + c * dy * dy)
     return 0.5 * (a * dx * dx + 2.0 * b * dx * dy + c * dy * dy)
 
 
 def _quadratic_grad(a, b, c, cx, cy, x, y):
     dx, dy = x - cx, y - cy
+    if b == 0.0:
+        return a * dx, c * dy
     return a * dx + b * dy, b * dx + c * dy
 
 
@@ -339,14 +368,15 @@ class Quadratic(Surface):
     def __init__(self, eigenvalues=(1.0, 100.0), angle=0.0, center=(0.0, 0.0), *,
                  name="quadratic", title="", description="", bounds=None):
         owner = "Quadratic"
-        try:
-            lam = np.asarray(eigenvalues, dtype=np.float64)
-        except (TypeError, ValueError):
-            lam = None
-        if lam is None or lam.shape != (2,) or not np.all(np.isfinite(lam)) or not np.all(lam > 0):
+        lam = real_array(eigenvalues, "eigenvalues", owner, "a pair of floats > 0")
+        if lam.shape != (2,) or not np.all(np.isfinite(lam)) or not np.all(lam > 0):
             fail("eigenvalues", owner, "a pair of floats > 0", eigenvalues)
         angle = check_real(angle, "angle", owner)
         cx, cy = check_points(center, "center", owner, batched=False)
+        cx, cy = float(cx), float(cy)
+        if bounds is None and not (cx - 3.0 < cx + 3.0 and cy - 3.0 < cy + 3.0):
+            fail("center", owner, "a pair of finite floats whose default bounds c +- 3 are a window "
+                 "(below about 1e16), or give bounds", center)
         l1, l2 = float(lam[0]), float(lam[1])
         cos, sin = np.cos(angle), np.sin(angle)
         # R diag(l1, l2) R^T written out, so that A is symmetric to the last bit.
@@ -581,18 +611,24 @@ _SIX_HUMP_CAMEL = Surface(
 # --- Rastrigin (1974), A = 10: separable, so its critical points are products of 1-D ones ---------
 
 
+def _turns(v):
+    """``2 pi v`` reduced to one turn first (fmod is exact): cos and sin of it stay finite
+    and accurate for any finite ``v``, where ``2 pi v`` itself would overflow to inf."""
+    return 2 * np.pi * np.fmod(v, 1.0)
+
+
 def _rastrigin_loss(x, y):
-    return 20.0 + x * x - 10.0 * np.cos(2 * np.pi * x) + y * y - 10.0 * np.cos(2 * np.pi * y)
+    return 20.0 + x * x - 10.0 * np.cos(_turns(x)) + y * y - 10.0 * np.cos(_turns(y))
 
 
 def _rastrigin_grad(x, y):
-    return (2.0 * x + 20.0 * np.pi * np.sin(2 * np.pi * x),
-            2.0 * y + 20.0 * np.pi * np.sin(2 * np.pi * y))
+    return (2.0 * x + 20.0 * np.pi * np.sin(_turns(x)),
+            2.0 * y + 20.0 * np.pi * np.sin(_turns(y)))
 
 
 def _rastrigin_hessian(x, y):
-    return (2.0 + 40.0 * np.pi**2 * np.cos(2 * np.pi * x), 0.0,
-            2.0 + 40.0 * np.pi**2 * np.cos(2 * np.pi * y))
+    return (2.0 + 40.0 * np.pi**2 * np.cos(_turns(x)), 0.0,
+            2.0 + 40.0 * np.pi**2 * np.cos(_turns(y)))
 
 
 def _rastrigin_points():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_int, check_points, check_real, fail
-from .descent import Trajectory, descend
+from .descent import Trajectory, _check_optimizer, _check_run_size, descend
 from .schedules import swa_cyclic
 
 __all__ = ["SWAResult", "swa"]
@@ -53,6 +53,14 @@ class SWAResult:
     average_train_loss: object
     average_test_loss: object
     test: object
+
+    def __post_init__(self):
+        # A record, not a buffer: the arrays are read-only (copy one to change it).
+        for name in ("snapshots", "snapshot_steps", "average", "train_losses", "test_losses",
+                     "average_train_loss", "average_test_loss"):
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
 
     @property
     def status(self):
@@ -159,6 +167,7 @@ def swa(objective, optimizer, start, cycles=5, cycle_length=50, lr_max=0.05, lr_
     owner = "swa"
     if not (callable(getattr(objective, "loss", None)) and callable(getattr(objective, "grad", None))):
         fail("objective", owner, "an object with loss(w) and grad(w) methods", objective)
+    _check_optimizer(optimizer, owner)
     w0 = check_points(start, "start", owner)
     if w0.ndim > 2:
         fail("start", owner, "an array of shape (2,) or (B, 2)", f"shape {w0.shape}")
@@ -174,6 +183,7 @@ def swa(objective, optimizer, start, cycles=5, cycle_length=50, lr_max=0.05, lr_
     test = _test_objective(objective, test)
 
     steps = cycles * cycle_length
+    _check_run_size(steps, 1, w0, batch_size is not None, "cycles", owner, cycles, hint=False)
     traj = descend(objective, optimizer, w0, steps, schedule=swa_cyclic(lr_max, lr_min, cycle_length),
                    batch_size=batch_size, seed=seed)
     snapshot_steps = cycle_length * np.arange(1, cycles + 1)

@@ -196,3 +196,108 @@ def test_bad_parameters_name_themselves(name, value):
 def test_step_wants_one_scalar_loss():
     with pytest.raises(ParameterError, match=r"'loss' parameter of PlateauController.step"):
         PlateauController().step(np.array([1.0, 2.0]), 0.1)
+
+
+# ------------------------------------------------ regressions (issue 11, bug 6) and the new rules
+
+
+@pytest.mark.parametrize("loss, lr, name", [
+    ("1.0", 0.1, "loss"), (True, 0.1, "loss"), (1 + 0j, 0.1, "loss"), (None, 0.1, "loss"), ([1.0], 0.1, "loss"),
+    (1.0, "0.1", "lr"), (1.0, -1.0, "lr"), (1.0, float("nan"), "lr"), (1.0, float("inf"), "lr"), (1.0, None, "lr"),
+    (1.0, True, "lr"),
+])
+def test_step_checks_its_arguments(loss, lr, name):
+    ctl = PlateauController(patience=0)
+    with pytest.raises(ParameterError, match=rf"^The '{name}' parameter of PlateauController.step must be .* Got .* instead\.$"):
+        ctl.step(loss, lr)
+    assert ctl.best == math.inf  # a refused call leaves no trace
+
+
+def test_step_takes_numpy_scalars_and_a_diverging_loss():
+    ctl = PlateauController(patience=0)
+    assert ctl.step(np.float32(2.0), np.float64(1.0)) == (1.0, False)
+    assert ctl.step(np.array(3.0), 1.0) == (pytest.approx(0.1), False)  # 3 does not improve on 2
+    assert ctl.step(float("inf"), 0.1)[0] == pytest.approx(0.01)  # neither does inf: data, not an error
+
+
+def test_patience_none_turns_the_plateau_rule_off():
+    ctl = PlateauController(patience=None)
+    lrs, stops = run(ctl, [1.0] * 50, 0.3)
+    assert lrs == [0.3] * 50 and not any(stops) and ctl.reductions == []
+    ctl = PlateauController(patience=None, stop_patience=4)
+    lrs, stops = run(ctl, [1.0] * 10, 0.3)
+    assert lrs[:5] == [0.3] * 5 and stops.index(True) == 4
+
+
+def torch_is_better(mode, threshold_mode, threshold, a, best):
+    """torch.optim.lr_scheduler.ReduceLROnPlateau.is_better, written out from its source."""
+    if mode == "min" and threshold_mode == "rel":
+        return a < best * (1.0 - threshold)
+    if mode == "min":
+        return a < best - threshold
+    if threshold_mode == "rel":
+        return a > best * (threshold + 1.0)
+    return a > best + threshold
+
+
+def torch_reduce_on_plateau(seq, lr, mode, factor, patience, threshold, threshold_mode, cooldown=0, min_lr=0.0, eps=1e-8):
+    """torch ReduceLROnPlateau.step and _reduce_lr, line by line: the lr after each call."""
+    best = math.inf if mode == "min" else -math.inf
+    bad = cool = 0
+    out = []
+    for a in seq:
+        if torch_is_better(mode, threshold_mode, threshold, a, best):
+            best, bad = a, 0
+        else:
+            bad += 1
+        if cool > 0:
+            cool -= 1
+            bad = 0
+        if bad > patience:
+            new = max(lr * factor, min_lr)
+            if lr - new > eps:
+                lr = new
+            cool, bad = cooldown, 0
+        out.append(lr)
+    return out
+
+
+# An accuracy that rises by shrinking steps, plateaus, and has a negative stretch too (rel on negatives).
+SCORES = [0.5, 0.6, 0.65, 0.66, 0.6601, 0.66015, 0.6602, 0.7, 0.7, 0.69, 0.70005, 0.7001, 0.71]
+SIGNED = [s - 1.0 for s in SCORES]
+
+
+@pytest.mark.parametrize("seq", [SCORES, SIGNED], ids=["positive", "negative"])
+@pytest.mark.parametrize("threshold_mode, threshold", [("rel", 1e-4), ("rel", 0.01), ("abs", 1e-4), ("abs", 0.02)])
+@pytest.mark.parametrize("patience, cooldown", [(0, 0), (1, 1), (2, 0)])
+def test_mode_max_is_torch_reduce_lr_on_plateau(seq, threshold_mode, threshold, patience, cooldown):
+    ctl = PlateauController(mode="max", factor=0.5, patience=patience, threshold=threshold,
+                            threshold_mode=threshold_mode, cooldown=cooldown)
+    lrs, _ = run(ctl, seq, 1.0)
+    assert lrs == torch_reduce_on_plateau(seq, 1.0, "max", 0.5, patience, threshold, threshold_mode, cooldown)
+
+
+def test_mode_max_with_rel_is_not_mode_min_on_the_negated_metric():
+    # best 1.0, threshold 0.1: max/rel wants a > 1.1, so 1.05 never improves. min/rel on -a
+    # wants -a < best * 0.9, which for a negative best lies above it: -1.05 < -0.9 improves,
+    # and then -1.05 < -1.05 * 0.9 = -0.945 again, every time: the lr is never cut.
+    seq = [1.0, 1.05, 1.05, 1.05]
+    as_max = PlateauController(mode="max", patience=0, factor=0.5, threshold=0.1)
+    negated = PlateauController(mode="min", patience=0, factor=0.5, threshold=0.1)
+    assert run(as_max, seq, 1.0)[0] == [1.0, 0.5, 0.25, 0.125]
+    assert run(negated, [-a for a in seq], 1.0)[0] == [1.0, 1.0, 1.0, 1.0]
+    # abs is symmetric: there negating is the same rule.
+    a = PlateauController(mode="max", patience=0, factor=0.5, threshold=0.1, threshold_mode="abs")
+    b = PlateauController(mode="min", patience=0, factor=0.5, threshold=0.1, threshold_mode="abs")
+    assert run(a, seq, 1.0)[0] == run(b, [-x for x in seq], 1.0)[0]
+
+
+def test_mode_max_early_stopping_and_best_follow_keras():
+    # Keras EarlyStopping(mode="max"): improvement when current - min_delta > best.
+    ctl = PlateauController(mode="max", patience=None, stop_patience=2, min_delta=0.05)
+    assert ctl.best == -math.inf
+    _, stops = run(ctl, [0.5, 0.6, 0.64, 0.645, 0.7, 0.72], 0.1)
+    # 0.6 > 0.5 + 0.05 improves; 0.64 and 0.645 are not above 0.65: the 2nd of them stops.
+    assert stops == [False, False, False, True, True, True]
+    assert ctl.reason == "no_improvement"
+    assert (ctl.best, ctl.best_step) == (0.72, 6)  # the highest value seen

@@ -286,3 +286,84 @@ def test_critical_point_rejects_bad_parameters():
         critical_point(gd.surfaces.get("bowl"), (1.0, 1.0), steps=-1)
     with pytest.raises(ParameterError, match="'guess' parameter of critical_point"):
         critical_point(gd.surfaces.get("bowl"), (1.0, 1.0, 1.0))
+
+
+# ------------------------------------------------ regressions (issue 11, bugs 3, 5, 10, 11)
+
+
+@pytest.mark.parametrize("resolution", [10, 11])
+def test_basins_when_every_run_converges_at_its_start(resolution):
+    # The bowl's gradient is w itself, |w| <= sqrt(18) < 10 on [-3, 3]^2: every start has
+    # converged before its first update. Ends are the starts; only a start within the default
+    # radius 0.02 * |(6, 6)| = 0.17 of the minimum reaches it: the centre cell of an odd grid.
+    bowl = gd.surfaces.get("bowl")
+    b = gd.basins(bowl, gd.SGD(lr=0.01), resolution=resolution, steps=50, tol=10.0)
+    xs = np.linspace(-3.0, 3.0, resolution)
+    np.testing.assert_array_equal(b.ends, np.stack(np.meshgrid(xs, xs), axis=-1))
+    assert (b.status == "converged").all()
+    expected = np.full((resolution, resolution), -1)
+    if resolution % 2:
+        expected[resolution // 2, resolution // 2] = 0
+    np.testing.assert_array_equal(b.labels, expected)
+
+
+def test_basins_arrays_are_read_only():
+    b = gd.basins(gd.surfaces.get("saddle"), gd.SGD(lr=0.1), resolution=4, steps=50)
+    for name in ("xs", "ys", "ends", "labels", "status", "minima", "minimum_losses"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(b, name)[...] = 0
+
+
+class NoHessian:
+    """A homework objective: loss and gradient, but no Hessian and no bounds."""
+
+    n_samples = None
+
+    def loss(self, w):
+        return 0.5 * np.sum(np.asarray(w) ** 2, axis=-1)
+
+    def grad(self, w):
+        return np.asarray(w, dtype=float)
+
+
+def test_a_custom_objective_is_told_what_it_lacks():
+    with pytest.raises(ParameterError, match=r"^The 'objective' parameter of critical_point must be an object with "
+                                             r"grad\(w\) and hessian\(w\) methods"):
+        gd.critical_point(NoHessian(), (1.0, 1.0))
+    with pytest.raises(ParameterError, match=r"^The 'surface' parameter of classify must be an object with a hessian"):
+        gd.classify(NoHessian(), (0.0, 0.0))
+
+    class WithMinima(NoHessian):
+        minima = np.zeros((1, 2))
+
+    with pytest.raises(ParameterError, match=r"^The 'bounds' parameter of basins must be .* when the surface has no bounds"):
+        gd.basins(WithMinima(), gd.SGD(lr=0.1), resolution=4, steps=5)
+    b = gd.basins(WithMinima(), gd.SGD(lr=0.5), resolution=3, steps=60, bounds=((-1, 1), (-1, 1)))
+    np.testing.assert_array_equal(b.labels, 0)  # halving every step: all reach (0, 0)
+    sampled = gd.objectives.Sampled(NoHessian(), n_samples=4)
+    assert sampled.bounds is None
+    with pytest.raises(ParameterError, match=r"'surface' parameter of Sampled.hessian must be a surface with a hessian"):
+        sampled.hessian((0.0, 0.0))
+
+
+def test_critical_point_bounds_its_iterations_and_stops_at_a_fixed_point():
+    import time
+
+    with pytest.raises(ParameterError, match=r"^The 'steps' parameter of critical_point must be an int in the range \[0, 10000\]"):
+        gd.critical_point(gd.surfaces.get("bowl"), (1.0, 1.0), steps=10**9, tol=0.0)
+    # tol = 0 can never be met by |g| < tol; Newton lands on the bowl's minimum (0, 0) in one step
+    # and then stays put, so the loop ends there instead of running 10,000 times.
+    began = time.perf_counter()
+    w = gd.critical_point(gd.surfaces.get("bowl"), (1.0, 1.0), steps=10_000, tol=0.0)
+    assert time.perf_counter() - began < 0.5
+    np.testing.assert_array_equal(w, [0.0, 0.0])
+    # Himmelblau's (3, 2): Newton from nearby converges to the exact root and stops there.
+    w = gd.critical_point(gd.surfaces.get("himmelblau"), (2.9, 2.1), steps=10_000, tol=0.0)
+    np.testing.assert_allclose(w, [3.0, 2.0], rtol=1e-15)
+
+
+def test_critical_point_leaves_a_point_without_a_newton_step_where_it_is():
+    # At (1e200, 0) Rosenbrock's Hessian overflows: that point stays, the other converges.
+    w = gd.critical_point(gd.surfaces.get("rosenbrock"), np.array([[1e200, 0.0], [1.1, 1.2]]), steps=100)
+    np.testing.assert_array_equal(w[0], [1e200, 0.0])
+    np.testing.assert_allclose(w[1], [1.0, 1.0], rtol=1e-12)

@@ -269,3 +269,128 @@ def test_in_a_batch_a_diverging_start_stops_alone_and_holds_its_point():
     assert list(traj.steps_done) == [1, 10]
     assert np.all(np.isfinite(traj.points))
     np.testing.assert_allclose(traj.points[1:, 0, 0], 1.0 - 10 * math.e)  # held at its last finite point
+
+
+# ------------------------------------------------ regressions (issue 11, bugs 1, 2, 5, 11)
+
+BOWL = Diagonal(1.0, 1.0)  # L = |w|^2 / 2: SGD maps w to (1 - lr) w
+
+
+@pytest.mark.parametrize("record_every", [1, 4])
+def test_a_batch_whose_starts_all_diverge_keeps_no_phantom_point(record_every):
+    # lr 10 maps w to -9 w; |w_t| = sqrt(2) 9^t first exceeds 1e8 at t = 9, so update 8
+    # is the one that leaves: every run keeps steps 0..8 and no row for step 9.
+    last = math.ceil(math.log(1e8 / math.sqrt(2)) / math.log(9)) - 1
+    assert last == 8
+    traj = descend(BOWL, gd.SGD(lr=10.0), np.ones((3, 2)), 50, record_every=record_every)
+    assert list(traj.status) == ["diverged"] * 3 and list(traj.steps_done) == [last] * 3
+    expected_steps = list(range(0, last + 1, record_every))
+    expected_steps += [] if expected_steps[-1] == last else [last]
+    assert traj.steps.tolist() == expected_steps
+    np.testing.assert_array_equal(traj.points[:, :, 0], np.outer((-9.0) ** traj.steps, np.ones(3)))
+    frame = traj.to_frame()
+    assert len(frame) == 3 * len(expected_steps)
+    np.testing.assert_array_equal(frame.x, (-9.0) ** frame.step)
+
+
+def test_the_divergence_test_does_not_overflow_for_a_huge_max_norm():
+    # lr 3 maps x to -2x (exactly, on powers of two): from 2^660 the run reaches -2^661,
+    # 2^662, -2^663, then 2^664 at update 3, outside max_norm 1.5 * 2^663 (about 1.4e200).
+    # A squared-norm test overflows to inf <= inf and never sees the run leave.
+    traj = descend(BOWL, gd.SGD(lr=3.0), (2.0**660, 0.0), 10, max_norm=1.5 * 2.0**663)
+    assert traj.status == "diverged" and traj.steps_done == 3
+    np.testing.assert_array_equal(traj.points[:, 0], [2.0**660, -(2.0**661), 2.0**662, -(2.0**663)])
+
+
+@pytest.mark.parametrize("max_norm", [1e200, 1e300])
+def test_adam_with_a_huge_lr_diverges_at_its_first_update(max_norm):
+    # Adam's first step moves each coordinate by lr |g| / (|g| + eps) ~ 1e300: |w_1| ~ 1.4e300.
+    traj = descend(gd.surfaces.get("bowl"), gd.Adam(lr=1e300), (1, 1), 10, max_norm=max_norm)
+    assert traj.status == "diverged" and traj.steps_done == 0
+    np.testing.assert_array_equal(traj.points, [[1.0, 1.0]])
+    assert np.all(np.isfinite(traj.losses))
+
+
+def test_the_gradient_norm_does_not_overflow_either():
+    # |(3e200, 4e200)| = 5e200, although its squares overflow.
+    traj = descend(BOWL, gd.SGD(lr=0.0), (3e200, 4e200), 1, max_norm=1e300)
+    np.testing.assert_allclose(traj.grad_norms, [5e200, 5e200], rtol=1e-15)
+    converged = descend(BOWL, gd.SGD(lr=0.5), (3e-200, 4e-200), 5, tol=1e-199)
+    # |g| = 5e-200 < 1e-199 at the start (the squares underflow to 0 < 0 fails the squared test).
+    assert converged.status == "converged" and converged.steps_done == 0
+
+
+def test_a_run_that_would_not_fit_in_memory_fails_at_once_saying_how_much():
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    began = time.perf_counter()
+    with pytest.raises(ParameterError, match=r"^The 'steps' parameter of descend must be an int small enough .* "
+                                             r"fit in 1 GiB .* need \d+(\.\d+)? GiB.*Got 1000000000 instead\.$"):
+        descend(BOWL, gd.SGD(lr=0.1), (1.0, 1.0), 10**9)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert time.perf_counter() - began < 1.0 and peak < 10 * 2**20
+    # 10,000 starts of 2,000 steps: 2002 * 10000 * 48 bytes is about 0.9 GiB of points; 3,000 steps are too many.
+    with pytest.raises(ParameterError, match="'steps' parameter of descend.*10000 starts"):
+        descend(BOWL, gd.SGD(lr=0.1), np.zeros((10_000, 2)), 3_000)
+    # Keeping every 1000th point makes the same run small.
+    assert descend(BOWL, gd.SGD(lr=0.1), np.zeros((10_000, 2)), 3_000, record_every=1000).points.shape == (4, 10_000, 2)
+
+
+def test_returned_arrays_are_read_only_so_losses_cannot_drift_from_points():
+    traj = descend(BOWL, gd.SGD(lr=0.5), np.array([[2.0, 0.0], [0.0, 1.0]]), 3, tol=0.1)
+    losses = traj.losses.copy()
+    for name in ("points", "lrs", "steps", "status", "steps_done", "losses", "grad_norms", "best_step"):
+        array = getattr(traj, name)
+        assert not array.flags.writeable, name
+        with pytest.raises(ValueError, match="read-only"):
+            array[...] = 0
+    # The losses are still those of the points: 0.5 |w|^2 with w halving each step.
+    np.testing.assert_array_equal(losses[:, 0], 0.5 * (2.0 * 0.5 ** np.arange(4)) ** 2)
+    single = descend(BOWL, gd.SGD(lr=0.5), (2.0, 0.0), 3)
+    with pytest.raises(ValueError, match="read-only"):
+        single.points[0, 0] = 5.0
+    np.testing.assert_array_equal(single.losses, [2.0, 0.5, 0.125, 0.03125])
+
+
+class WrongShape:
+    """An objective whose gradient has the wrong shape, the kind of slip homework makes."""
+
+    n_samples = None
+
+    def loss(self, w):
+        return 0.5 * np.sum(np.asarray(w) ** 2, axis=-1)
+
+    def grad(self, w):
+        return np.asarray(w).ravel()[:1]
+
+
+def test_an_objective_with_a_bad_gradient_is_named():
+    with pytest.raises(ParameterError, match=r"'objective' parameter of descend must be an objective whose "
+                                             r"grad\(w\) has the shape of w, \(2,\)\. Got a gradient of shape \(1,\)"):
+        descend(WrongShape(), gd.SGD(lr=0.1), (1.0, 1.0), 3)
+
+
+def test_a_plain_python_function_of_one_step_is_a_schedule():
+    # ``0.1 if t < 3 else 0.01`` cannot take an array (its truth value is ambiguous):
+    # descend then asks it one step at a time.
+    traj = descend(BOWL, gd.SGD(lr=1.0), (1.0, 0.0), 5, schedule=lambda t: 0.5 if t < 3 else 0.25)
+    np.testing.assert_array_equal(traj.lrs, [0.5, 0.5, 0.5, 0.25, 0.25])
+    np.testing.assert_array_equal(traj.points[:, 0], [1.0, 0.5, 0.25, 0.125, 0.09375, 0.0703125])
+
+
+@pytest.mark.parametrize("schedule, shown", [
+    (lambda t: 1 / (t - 2), "ZeroDivisionError"), (lambda t: -1.0, "-1.0"), (lambda t: 1j, "1j"),
+    (lambda t: "0.1", "'0.1'"), (lambda t: [0.1, 0.2], r"\[0.1, 0.2\]"),
+])
+def test_a_schedule_that_fails_or_gives_a_bad_lr_is_named_with_the_step(schedule, shown):
+    with pytest.raises(ParameterError, match=rf"^The 'schedule' parameter of descend must be .*{shown}.*"):
+        descend(BOWL, gd.SGD(lr=1.0), (1.0, 0.0), 5, schedule=schedule)
+
+
+def test_a_schedule_too_short_for_the_run_says_so():
+    with pytest.raises(ParameterError, match=r"'schedule' parameter of descend must be a schedule defined for every "
+                                             r"update t = 0, \.\.\., 29\. Got one_cycle\(.*\[0, 19\]"):
+        descend(BOWL, gd.SGD(), (1.0, 0.0), 30, schedule=gd.schedules.one_cycle(0.1, 20))

@@ -166,3 +166,131 @@ def test_a_bad_controller_fails_at_once_naming_it(kwargs):
     args.update(kwargs)
     with pytest.raises(ParameterError, match="'controller' parameter of descend"):
         descend(**args)
+
+
+# ------------------------------------------------ regressions (issue 11, bug 4) and early stopping alone
+
+
+class Flat:
+    """L(w) = 1 everywhere: every call after the first is a plateau, and the weights never move."""
+
+    n_samples = None
+
+    def loss(self, w):
+        return np.ones(np.shape(w)[:-1])
+
+    def grad(self, w):
+        return np.zeros(np.shape(w))
+
+
+def torch_plateau_lrs(lr, factor, patience, min_lr, calls):
+    """The lr torch's ReduceLROnPlateau holds on a flat loss, written out from its step():
+    call 1 improves, every (patience + 1)-th bad call sets lr = max(lr * factor, min_lr)
+    when that lowers it by more than eps (here 0); returns the lr used by updates 0 .. calls."""
+    lrs, bad = [lr], 0
+    for call in range(1, calls + 1):
+        if call > 1:
+            bad += 1
+        if bad > patience:
+            new = max(lr * factor, min_lr)
+            if lr - new > 0.0:
+                lr = new
+            bad = 0
+        lrs.append(lr)
+    return lrs
+
+
+def test_the_next_update_uses_the_lr_the_controller_returned_so_min_lr_holds_exactly():
+    # torch: 0.3 -> 0.3 * 0.1 -> 0.3 * 0.1 * 0.1 -> max(.., 1e-3) = 0.001, which stays 0.001:
+    # it is never below stop_lr = 0.001, so the run goes to the end.
+    ctl = gd.PlateauController(factor=0.1, patience=2, min_lr=1e-3, stop_lr=1e-3)
+    traj = descend(Flat(), gd.SGD(lr=0.3), (1.0, 1.0), 30, controller=ctl)
+    expected = torch_plateau_lrs(0.3, 0.1, 2, 1e-3, 30)[:30]
+    assert traj.lrs.tolist() == expected
+    assert expected[10:] == [0.001] * 20 and expected[4] == 0.3 * 0.1
+    assert traj.status == "max_steps" and ctl.reason is None
+    assert ctl.reductions == [4, 7, 10]
+
+
+def test_with_eps_zero_there_is_no_extra_reduction_at_min_lr():
+    # torch: once at min_lr, max(lr * factor, min_lr) == lr lowers it by 0, which is not > eps = 0.
+    ctl = gd.PlateauController(factor=0.1, patience=2, min_lr=1e-3, eps=0.0)
+    traj = descend(Flat(), gd.SGD(lr=0.3), (1.0, 1.0), 40, controller=ctl)
+    assert ctl.reductions == [4, 7, 10]
+    assert traj.lrs.tolist() == torch_plateau_lrs(0.3, 0.1, 2, 1e-3, 40)[:40]
+
+
+def test_where_the_schedule_moves_the_controller_scales_it():
+    # step_decay(0.3, 5, 0.5): 0.3 for updates 0-4, 0.15 for 5-9, 0.075 for 10-14. On a flat loss
+    # with patience 2 the controller reduces (x0.1) at calls 4, 7, 10, i.e. for updates 4, 7, 10.
+    # Within a piece of the schedule the lr is what the controller returned; at a step of the
+    # schedule the controller's lr is scaled by the schedule's ratio (0.5).
+    ctl = gd.PlateauController(factor=0.1, patience=2)
+    traj = descend(Flat(), gd.SGD(lr=1.0), (0.0, 0.0), 12, controller=ctl,
+                   schedule=gd.schedules.step_decay(0.3, step_size=5, gamma=0.5))
+    expected = [0.3] * 4 + [0.03] + [0.015] * 2 + [0.0015] * 3 + [0.000075] * 2
+    np.testing.assert_allclose(traj.lrs, expected, rtol=1e-14)
+    assert ctl.reductions == [4, 7, 10]
+    assert traj.lrs[4] == 0.3 * 0.1  # the controller's own number, not 0.3 x a ratio
+
+
+def test_early_stopping_alone_never_cuts_the_lr():
+    # patience=None: no reduce-on-plateau. The bounce keeps its lr 0.5 and early stopping
+    # stops at update k + 1, as with the plateau rule pushed out of reach.
+    ctl = gd.PlateauController(patience=None, stop_patience=3)
+    traj = descend(**BOUNCE, steps=100, controller=ctl)
+    assert traj.status == "early_stopped" and traj.steps_done == 4
+    np.testing.assert_array_equal(traj.lrs, 0.5)
+    assert ctl.reductions == []
+    # The default (patience 10) would have cut the lr at call 12 of a longer plateau.
+    cut = gd.PlateauController(stop_patience=20)
+    assert (descend(**BOUNCE, steps=100, controller=cut).lrs < 0.5).any()
+
+
+class Recorder:
+    """A controller that only records what it is shown."""
+
+    reason = None
+
+    def reset(self):
+        self.seen = []
+
+    def step(self, loss, lr):
+        self.seen.append(loss)
+        return lr, False
+
+
+def test_monitor_is_what_the_controller_watches():
+    # The controller sees the validation loss 2 (x - 1)^2 of each point after an update,
+    # not the training loss 2 x^2; the trajectory's losses stay the training ones.
+    class Shifted(Line):
+        def loss(self, w):
+            return 0.5 * self.a * (np.asarray(w)[..., 0] - 1.0) ** 2
+
+    ctl = Recorder()
+    traj = descend(Line(4.0), gd.SGD(lr=0.125), (1.0, 0.0), 4, controller=ctl, monitor=Shifted(4.0))
+    x = 0.5 ** np.arange(1, 5)
+    np.testing.assert_array_equal(ctl.seen, 2.0 * (x - 1.0) ** 2)
+    np.testing.assert_array_equal(traj.losses[1:], 2.0 * x**2)
+
+
+def test_early_stopping_on_a_validation_loss_that_turns_up():
+    # Train L = 2 x^2 from x = 1 with lr 1/8: x halves each update, 1/2, 1/4, 1/8, ...
+    # Validation 2 (x - 0.2)^2: 0.18, 0.005, 0.01125, 0.0282, ... lowest after update 2,
+    # so stop_patience 2 stops at update 4, while the training loss still falls.
+    class Validation(Line):
+        def loss(self, w):
+            return 0.5 * self.a * (np.asarray(w)[..., 0] - 0.2) ** 2
+
+    ctl = gd.PlateauController(patience=None, stop_patience=2)
+    traj = descend(Line(4.0), gd.SGD(lr=0.125), (1.0, 0.0), 100, controller=ctl, monitor=Validation(4.0))
+    assert traj.status == "early_stopped" and traj.steps_done == 4
+    assert ctl.best_step == 2 and ctl.best == 2.0 * (0.25 - 0.2) ** 2
+    assert np.all(np.diff(traj.losses) < 0)
+
+
+def test_monitor_needs_a_controller_and_a_loss():
+    with pytest.raises(ParameterError, match="'monitor' parameter of descend must be None unless a controller"):
+        descend(**BOUNCE, steps=3, monitor=Line(4.0))
+    with pytest.raises(ParameterError, match="'monitor' parameter of descend must be an object with loss"):
+        descend(**BOUNCE, steps=3, controller=gd.PlateauController(), monitor=3.0)

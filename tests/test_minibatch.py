@@ -206,3 +206,45 @@ def test_bad_mini_batch_parameters_fail_naming_the_parameter(objective, kwargs, 
     obj = gd.objectives.linear_regression(n_samples=20) if objective == "data" else gd.surfaces.get("bowl")
     with pytest.raises(ParameterError, match=rf"The '{name}' parameter of descend must be"):
         gd.descend(obj, gd.SGD(lr=0.1), (0.0, 0.0), 5, **kwargs)
+
+
+# ------------------------------------------------ reproducibility: the seed's meaning, written out
+
+
+def test_the_documented_draw_order_replays_a_noisy_mini_batch_run_bit_for_bit():
+    # descend's docstring: one generator; at each epoch start rng.permutation(n), cut into
+    # batches of k (the last holds the remainder); then rng.standard_normal(2) for the noise.
+    obj = gd.objectives.linear_regression(n_samples=10, seed=3)
+    lr, k, sigma, steps, seed = 0.05, 4, 0.3, 13, 7
+    traj = gd.descend(obj, gd.SGD(lr=lr), (0.5, -0.5), steps, batch_size=k, seed=seed, noise=sigma)
+    rng = np.random.default_rng(seed)
+    w, order, pos = np.array([0.5, -0.5]), None, 10
+    by_hand = [w]
+    for _ in range(steps):
+        if pos >= 10:
+            order, pos = rng.permutation(10), 0
+        batch = order[pos:pos + k]
+        pos += k
+        # The mean of 2 (w0 x_i + w1 - y_i) (x_i, 1) over the batch, and the noise after it.
+        r = w[0] * obj.x[batch] + w[1] - obj.y[batch]
+        g = np.array([np.mean(2 * r * obj.x[batch]), np.mean(2 * r)]) + sigma * rng.standard_normal(2)
+        w = w - lr * g
+        by_hand.append(w)
+    np.testing.assert_allclose(traj.points, by_hand, rtol=1e-13, atol=1e-15)
+
+
+def test_one_start_is_a_batch_of_one_and_the_first_of_many_is_documented_apart():
+    obj = gd.objectives.linear_regression(n_samples=10, seed=3)
+    kwargs = dict(steps=37, batch_size=3, seed=5, noise=0.3)
+    one = gd.descend(obj, gd.SGD(lr=0.05), (0.0, 0.0), **kwargs)
+    batch_of_one = gd.descend(obj, gd.SGD(lr=0.05), np.zeros((1, 2)), **kwargs)
+    np.testing.assert_array_equal(one.points, batch_of_one.points[:, 0])
+    # In a batch of 3 the generator interleaves the runs (docstring, "Randomness"): the first
+    # epoch's order of run 0 is the same draw, the second epoch's is not.
+    spy_one, spy_three = Recorder(obj), Recorder(obj)
+    gd.descend(spy_one, gd.SGD(lr=0.05), (0.0, 0.0), 8, batch_size=5, seed=5)
+    gd.descend(spy_three, gd.SGD(lr=0.05), np.zeros((3, 2)), 8, batch_size=5, seed=5)
+    first = np.concatenate(spy_one.batches[:2])
+    np.testing.assert_array_equal(np.concatenate([b[0] for b in spy_three.batches[:2]]), first)
+    second = np.concatenate(spy_one.batches[2:4])
+    assert not np.array_equal(np.concatenate([b[0] for b in spy_three.batches[2:4]]), second)

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
+import gdcore as gd
 from gdcore._checks import ParameterError
 from gdcore.objectives import Sampled, linear_regression, logistic_regression
 
@@ -351,3 +352,33 @@ def test_sampled_works_with_a_catalog_surface():
     np.testing.assert_allclose(obj.grad(w, [5]), surface.grad(w - obj.offsets[5]), rtol=1e-13)
     np.testing.assert_allclose(obj.hessian(w), surface.hessian(shifted).mean(axis=1), rtol=1e-13)
     assert obj.bounds == surface.bounds and surface.name in obj.name
+
+
+# ------------------------------------------------ regressions (issue 11, bugs 5, 7, 10)
+
+
+@pytest.mark.parametrize("make", [
+    lambda n: gd.objectives.linear_regression(n_samples=n),
+    lambda n: gd.objectives.logistic_regression(n_samples=n),
+    lambda n: gd.objectives.Sampled(gd.surfaces.get("bowl"), n_samples=n),
+])
+def test_a_data_set_too_big_for_memory_fails_at_once_saying_how_much(make):
+    with pytest.raises(ParameterError, match=r"'n_samples' parameter of .* must be an int small enough .* 1 GiB "
+                                             r"\(.*10000000000 samples need \d+(\.\d+)? GiB\)\. Got 10000000000 instead\."):
+        make(10**10)
+
+
+@pytest.mark.parametrize("bad", [np.array([1 + 2j, 0.0]), np.array([True, False]), "ab"])
+def test_objectives_refuse_complex_and_bool_points(bad):
+    for obj in (gd.objectives.linear_regression(n_samples=10), gd.objectives.logistic_regression(n_samples=10),
+                gd.objectives.Sampled(gd.surfaces.get("bowl"), n_samples=4)):
+        for method in (obj.loss, obj.grad, obj.hessian):
+            with pytest.raises(ParameterError, match=rf"^The 'w' parameter of {type(obj).__name__} must be"):
+                method(bad)
+
+
+def test_noise_or_spread_too_large_for_floats_is_refused():
+    with pytest.raises(ParameterError, match="'noise' parameter of LinearRegression"):
+        gd.objectives.linear_regression(noise=1e308)
+    with pytest.raises(ParameterError, match="'spread' parameter of Sampled"):
+        gd.objectives.Sampled(gd.surfaces.get("bowl"), spread=1e308)

@@ -47,3 +47,21 @@ def test_the_pinned_versions_satisfy_the_bounds_and_the_app_is_configured_for_a_
     config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
     assert config["client"]["toolbarMode"] in ("viewer", "minimal")
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_every_module_lists_its_public_names_in_all():
+    """charts, descent and critical (and every other module) say what they export (issue 11, bug 9)."""
+    import importlib
+    import inspect
+
+    for name in gd._SUBMODULES:
+        module = importlib.import_module(f"gdcore.{name}")
+        assert hasattr(module, "__all__"), name
+        assert all(hasattr(module, n) for n in module.__all__), name
+        # The schedule classes are what the factories return ("the schedule made by cosine"): the
+        # factories are the names to import.
+        made_by_a_factory = lambda v: inspect.isclass(v) and issubclass(v, gd.schedules.Schedule) and v is not gd.schedules.Schedule  # noqa: E731
+        defined = {n for n, v in vars(module).items()
+                   if not n.startswith("_") and (inspect.isfunction(v) or inspect.isclass(v))
+                   and getattr(v, "__module__", None) == module.__name__ and not made_by_a_factory(v)}
+        assert defined <= set(module.__all__), (name, sorted(defined - set(module.__all__)))

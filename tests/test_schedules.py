@@ -292,3 +292,75 @@ BAD = [
 def test_bad_parameters_name_themselves(factory, kwargs, name):
     with pytest.raises(ParameterError, match=rf"^The '{name}' parameter of {factory.__name__} must be "):
         factory(**kwargs)
+
+
+# ----------------------------------------------------------------- regressions (issue 11, bugs 8, 13)
+
+#: One of each schedule (and mode), with parameters that make every branch and power count.
+EVERY = [
+    step_decay(0.1, step_size=3, gamma=0.1), multistep(0.1, [2, 5, 9], gamma=0.3), exponential(0.7, 0.93),
+    cosine(0.3, 37, 0.01), cosine_restarts(0.3, 5, 2, 0.01), cosine_restarts(0.3, 7),
+    cyclic(0.01, 0.3, 7, 5), cyclic(0.01, 0.3, 7, 5, "triangular2"), cyclic(0.01, 0.3, 7, 5, "exp_range", 0.97),
+    one_cycle(0.3, 200), one_cycle(0.3, 200, anneal_strategy="linear"), warmup(exponential(0.3, 0.9), 7),
+    swa_cyclic(0.3, 0.01, 7), constant(0.1),
+]
+
+
+@pytest.mark.parametrize("s", EVERY, ids=[repr(s) for s in EVERY])
+def test_a_scalar_call_and_an_array_call_give_the_same_bits(s):
+    t = np.arange(200)
+    together = s(t)
+    one_by_one = np.array([s(int(k)) for k in t])
+    assert together.tobytes() == one_by_one.tobytes()
+    assert s(t[::-1]).tobytes() == together[::-1].tobytes()  # order and size do not matter either
+    assert s([150])[0] == s(150)
+
+
+def test_powers_are_torchs_closed_form_to_the_last_bit():
+    # torch StepLR._get_closed_form_lr: base_lr * gamma ** (last_epoch // step_size), in Python.
+    assert step_decay(0.1, 100, 0.1)(200) == 0.1 * 0.1**2 == 0.0010000000000000002
+    assert step_decay(0.1, 100, 0.1)([200])[0] == 0.0010000000000000002
+    # ExponentialLR: base_lr * gamma ** last_epoch; MultiStepLR: base_lr * gamma ** bisect_right(...).
+    t = np.arange(3000)
+    assert exponential(0.1, 0.9999)(t).tolist() == [0.1 * 0.9999**k for k in range(3000)]
+    milestones = [10, 50, 90]
+    expected = [0.1 * 0.5 ** sum(m <= k for m in milestones) for k in range(100)]
+    assert multistep(0.1, milestones, 0.5)(np.arange(100)).tolist() == expected
+
+
+def test_huge_int_parameters_mean_never_and_do_not_overflow():
+    t = np.array([0, 5, 10**6, S.T_MAX])
+    # floor(t / 10^30) = 0 for every t <= 2^53: no decay ever.
+    np.testing.assert_array_equal(step_decay(0.1, step_size=10**30)(t), 0.1)
+    np.testing.assert_array_equal(multistep(0.1, [3, 10**30])(t), [0.1, 0.1 * 0.1, 0.1 * 0.1, 0.1 * 0.1])
+    np.testing.assert_array_equal(swa_cyclic(1.0, 0.0, 10**30)(t), 1.0 - (t + 1) / 1e30)
+    np.testing.assert_array_equal(warmup(constant(1.0), 10**30, start_factor=0.5)(t), 0.5 + 0.5 * (t / 1e30))
+    # cos(pi t / 1e30): 1 to the last bit for these t; the lr is the top of the cosine.
+    np.testing.assert_array_equal(cosine(0.3, 10**30)(t), 0.3)
+    np.testing.assert_array_equal(cosine_restarts(0.3, 10**30)(t), 0.3)
+    # T_0 = 2, then a second cycle of 2 * 10^30 updates: t = 2 restarts at the top.
+    np.testing.assert_allclose(cosine_restarts(1.0, 2, 10**30)(np.array([0, 1, 2, 3])), [1.0, 0.5, 1.0, 1.0], rtol=1e-15)
+    np.testing.assert_array_equal(cyclic(0.1, 1.0, 10**30, 10**30)(t), 0.1 + 0.9 * (t / 1e30))
+
+
+def test_t_beyond_2_to_the_53_is_refused():
+    with pytest.raises(ParameterError, match=r"^The 't' parameter of cosine must be an int or array of ints in the range \[0, 9007199254740992\]"):
+        cosine(0.1, 10)(S.T_MAX + 1)
+    with pytest.raises(ParameterError, match="'t' parameter of cosine"):
+        cosine(0.1, 10)(10**30)  # a Python int no int64 holds
+    with pytest.raises(ParameterError, match="'t' parameter of cosine"):
+        cosine(0.1, 10)(np.array([1 + 0j]))
+
+
+def test_a_huge_lr_warns_nowhere():
+    import warnings
+
+    t = np.arange(21)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = cosine(1e308, 10)(t)
+        for s in (cosine_restarts(1e308, 10, 2), cyclic(0.0, 1e308, 3), one_cycle(1e308, 21), swa_cyclic(1e308, 0.0, 5),
+                  warmup(cosine(1e308, 10), 3)):
+            assert np.all(np.isfinite(s(t)))
+    expected = [1e308 * ((1 + math.cos(math.pi * k / 10)) / 2) for k in range(21)]
+    np.testing.assert_allclose(got, expected, rtol=1e-15)

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
+import gdcore as gd
 from gdcore import surfaces
 from gdcore._checks import ParameterError
 
@@ -412,3 +413,56 @@ def test_custom_surface_and_its_bad_parameters():
             surfaces.Surface("round", *parts(), minima=minima)
     with pytest.raises(ParameterError, match="'saddles' parameter of Surface"):
         surfaces.Surface("round", *parts(), saddles=[(np.nan, 0.0)])
+
+
+# ------------------------------------------------ regressions (issue 11, bugs 7, 8)
+
+
+@pytest.mark.parametrize("name", sorted(gd.surfaces.catalog()))
+def test_far_out_a_surface_overflows_silently_as_the_data_objectives_do(name):
+    import warnings
+
+    s = gd.surfaces.get(name)
+    w = np.array([[1e308, 0.0], [0.0, -1e308], [1e200, 1e200]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, grad, hessian, bound = s.loss(w), s.grad(w), s.hessian(w), s.max_stable_lr_at(w)
+    assert loss.shape == (3,) and grad.shape == (3, 2) and hessian.shape == (3, 2, 2) and bound.shape == (3,)
+
+
+def test_rastrigin_far_out_is_inf_not_a_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # x^2 overflows: L = 20 + inf - 10 cos(...) + 0 - 10 = inf.
+        assert gd.surfaces.get("rastrigin").loss([1e308, 0.0]) == np.inf
+
+
+@pytest.mark.parametrize("bad", [np.array([1 + 2j, 0.0]), np.array([True, False]), [1j, 0], np.array([1, "a"]),
+                                 np.array([1.0, None], dtype=object)])
+@pytest.mark.parametrize("method", ["loss", "grad", "hessian", "max_stable_lr_at"])
+def test_complex_bool_and_object_points_are_refused_not_truncated(method, bad):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning on the way either
+        with pytest.raises(ParameterError, match=rf"^The 'w' parameter of Surface\('himmelblau'\)\.{method} must be "
+                                                 r"an array of shape \(2,\) or \(\.\.\., 2\) of real floats\. Got .* instead\.$"):
+            getattr(gd.surfaces.get("himmelblau"), method)(bad)
+
+
+def test_a_custom_surface_giving_complex_values_is_named():
+    s = gd.surfaces.Surface("c", lambda x, y: x + 1j * y, lambda x, y: (x, y), lambda x, y: (1.0, 0.0, 1.0))
+    with pytest.raises(ParameterError, match=r"^The 'loss_fn' parameter of Surface\('c'\)\.loss must be a function giving real values"):
+        s.loss([1.0, 2.0])
+    bad_grad = gd.surfaces.Surface("g", lambda x, y: x, lambda x, y: x, lambda x, y: (1.0, 0.0, 1.0))
+    with pytest.raises(ParameterError, match=r"'grad_fn' parameter of Surface\('g'\)\.grad must be a function giving the pair"):
+        bad_grad.grad([1.0, 2.0])
+
+
+def test_a_quadratic_too_far_out_for_its_default_window_names_its_centre():
+    with pytest.raises(ParameterError, match=r"^The 'center' parameter of Quadratic must be"):
+        gd.surfaces.Quadratic(center=(1e308, 0.0))
+    q = gd.surfaces.Quadratic(center=(1e20, 0.0), bounds=((1e20 - 1e5, 1e20 + 1e5), (-1.0, 1.0)))
+    assert q.loss([1e20, 0.0]) == 0.0

@@ -212,3 +212,21 @@ def test_bad_objectives_name_themselves():
     # A surface has no samples to draw a test set from, so it needs an explicit one.
     with pytest.raises(ParameterError, match="The 'test' parameter of swa"):
         gd.swa(bowl, gd.SGD(), (0.0, 0.0), batch_size=None)
+
+
+# ------------------------------------------------ regressions (issue 11, bugs 5, 11)
+
+
+def test_the_result_is_read_only():
+    train = gd.objectives.linear_regression(n_samples=16, seed=0)
+    res = gd.swa(train, gd.SGD(), (0.0, 0.0), cycles=2, cycle_length=4, batch_size=4)
+    for name in ("snapshots", "snapshot_steps", "average", "train_losses", "test_losses"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(res, name)[...] = 0
+    with pytest.raises(ValueError, match="read-only"):
+        res.trajectory.points[0] = 1.0
+
+
+def test_too_many_cycles_for_memory_name_cycles_and_say_how_much():
+    with pytest.raises(ParameterError, match=r"^The 'cycles' parameter of swa must be an int small enough .* need \d+(\.\d+)? GiB\)\. Got 100000000 instead\.$"):
+        gd.swa(gd.objectives.linear_regression(n_samples=16), gd.SGD(), (0.0, 0.0), cycles=10**8, cycle_length=10)
