@@ -116,6 +116,8 @@ def real_array(value, name, owner, expected="an array of real numbers"):
     ragged lists fail naming ``name``. Non-finite entries are kept: the caller
     decides whether they are data (a diverged run) or an error.
     """
+    if type(value) is np.ndarray and value.dtype == np.float64:
+        return value  # the common case, on every update of a run: nothing to convert or refuse
     arr = value
     if not isinstance(value, np.ndarray):
         try:

@@ -32,9 +32,13 @@ def _norm(v):
     if v.shape[-1] == 2:
         return np.hypot(v[..., 0], v[..., 1])
     with np.errstate(all="ignore"):
-        scale = np.max(np.abs(v), axis=-1)
-        safe = np.where(scale > 0, scale, 1.0)
-        return scale * np.sqrt(np.sum((v / safe[..., None]) ** 2, axis=-1))
+        # The sum of squares is one fast pass; only where it overflowed is the norm taken scaled.
+        norm = np.sqrt(np.einsum("...i,...i->...", v, v))
+        if np.isinf(norm).any():
+            scale = np.max(np.abs(v), axis=-1)
+            safe = np.where(scale > 0, scale, 1.0)
+            norm = np.where(np.isinf(norm), scale * np.sqrt(np.sum((v / safe[..., None]) ** 2, axis=-1)), norm)
+        return norm
 
 
 @dataclass(frozen=True, eq=False)

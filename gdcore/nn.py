@@ -269,7 +269,9 @@ class MLP:
         e = np.exp(z - shift)
         total = e.sum(axis=-1, keepdims=True)
         n = z.shape[-2]
-        picked = np.take_along_axis(z, np.broadcast_to(y, z.shape[:-1])[..., None], axis=-1)[..., 0]
+        # z[p, i, y_i]: the logit of each sample's own class (y shared (n,) or one row per vector (P, n)).
+        rows, cols = np.arange(z.shape[0])[:, None], np.arange(n)[None, :]
+        picked = z[rows, cols, y]
         losses = (np.log(total[..., 0]) + shift[..., 0] - picked).mean(axis=-1)
         layers = self._layers(flat)
         if self.weight_decay:
@@ -278,17 +280,14 @@ class MLP:
             return losses
         # Backpropagation: dL/dz = (softmax - one-hot) / n, then layer by layer.
         dz = e / total
-        np.put_along_axis(dz, np.broadcast_to(y, z.shape[:-1])[..., None],
-                          np.take_along_axis(dz, np.broadcast_to(y, z.shape[:-1])[..., None], axis=-1) - 1.0, axis=-1)
+        dz[rows, cols, y] -= 1.0
         dz /= n
         grads = []
         for i in range(len(layers) - 1, -1, -1):
             W, _ = layers[i]
             a_prev = acts[i]
-            if a_prev.ndim == 2:  # shared inputs (n, f): the same for every parameter vector
-                dW = np.einsum("ni,pno->pio", a_prev, dz)
-            else:
-                dW = np.einsum("pni,pno->pio", a_prev, dz)
+            # dW = a_prev^T dz, for inputs shared by every vector (n, f) or one batch per vector (P, n, f).
+            dW = np.matmul(a_prev.T if a_prev.ndim == 2 else np.swapaxes(a_prev, -1, -2), dz)
             if self.weight_decay:
                 dW = dW + self.weight_decay * W
             grads.append((dW.reshape(len(flat), -1), dz.sum(axis=-2)))
