@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import gdcore as gd
+from lessons.text import number  # noqa: F401 - pages read it as lesson.number
 
 RUNS = ("SGD", "momentum", "RMSprop", "Adam")
 #: Learning rates on a log scale, 20 per decade from 1e-4 to 1.
@@ -221,23 +222,6 @@ def facts(surface, lr, momentum, lr_adaptive, steps, runs=None):
         twin_gaps=twin_gaps,
         bound=sgd_bound(surface),
     )
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def number(x):
-    """3 significant digits, a power of ten only when tiny or huge.
-
-    >>> number(0.093), number(2.6e-62), number(0.0)
-    ('0.093', '2.6×10⁻⁶²', '0')
-    """
-    if x == 0 or not np.isfinite(x):
-        return f"{x:g}"
-    if 1e-4 <= abs(x) < 1e6:
-        return f"{x:.3g}"
-    mantissa, exponent = f"{x:.2e}".split("e")
-    return f"{float(mantissa):g}×10" + str(int(exponent)).translate(_SUPERSCRIPT)
 
 
 @dataclass(frozen=True)

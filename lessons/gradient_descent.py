@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import gdcore as gd
+from lessons.text import number  # noqa: F401 - pages read it as lesson.number
 from gdcore.charts import minimum_names
 
 #: Learning rates on a log scale, 40 per decade from 1e-4 to 10: neighbours differ by 6 %,
@@ -298,21 +299,7 @@ class Story:
     text: str
 
 
-def number(x):
-    """A number as a student reads it: 3 significant digits, a power of ten only when tiny or huge.
 
-    >>> number(0.000116), number(8.86e16), number(-2.5)
-    ('0.000116', '8.86×10¹⁶', '-2.5')
-    """
-    if x == 0 or not np.isfinite(x):
-        return f"{x:g}"
-    if 1e-4 <= abs(x) < 1e6:
-        return f"{x:.3g}"
-    mantissa, exponent = f"{x:.2e}".split("e")
-    return f"{float(mantissa):g}×10" + str(int(exponent)).translate(_SUPERSCRIPT)
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _length(x):

@@ -5,7 +5,7 @@ import streamlit as st
 import gdcore as gd
 from gdcore import charts
 from lessons import schedules as lesson
-from lessons.loss_surfaces import latex_lines
+from lessons.text import latex_lines
 from ui.params import Params
 from ui.show import show
 

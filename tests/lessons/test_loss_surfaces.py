@@ -8,6 +8,7 @@ import pytest
 
 import gdcore as gd
 from lessons import loss_surfaces as lesson
+from lessons import text
 
 ALL = list(gd.surfaces.catalog())
 THETA = math.pi / 6  # the ravine's tilt
@@ -154,7 +155,7 @@ def test_formulas_are_in_the_weights_and_short(name):
     lines = lesson.latex_lines(lesson.in_weights(gd.surfaces.get(name).formula))
     joined = " ".join(lines)
     assert not re.search(r"(?<![\\a-zA-Z])[xy](?![a-zA-Z])", joined), joined
-    assert all(lesson._visible_length(line) <= 34 for line in lines), lines
+    assert all(text._visible_length(line) <= 34 for line in lines), lines
     # Nothing is lost: the symbols of the lines are those of the formula.
     strip = lambda s: re.sub(r"\\quad|,\\ |\s|,", "", s)  # noqa: E731
     assert strip("".join(lines)) == strip(lesson.in_weights(gd.surfaces.get(name).formula))
