@@ -1,4 +1,9 @@
-r"""Optimizers with PyTorch's update rules and defaults: SGD, Adagrad, RMSprop, Adam, AdamW.
+r"""Optimizers with PyTorch's update rules and defaults.
+
+SGD, Adagrad, RMSprop, Adam, AdamW, and the ones PyTorch tutorials meet next:
+NAdam, RAdam, Adamax, Adadelta. Every one takes ``maximize=True`` (keyword only,
+as in torch) to climb the function instead: it steps along :math:`-g` where it
+would step along :math:`g`.
 
 Each optimizer is a frozen object holding only hyper-parameters; the state it
 needs between updates is explicit, a named tuple returned by ``init`` and by
@@ -29,7 +34,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
 import numpy as np
@@ -42,10 +47,18 @@ __all__ = [
     "RMSprop",
     "Adam",
     "AdamW",
+    "NAdam",
+    "RAdam",
+    "Adamax",
+    "Adadelta",
     "SGDState",
     "AdagradState",
     "RMSpropState",
     "AdamState",
+    "NAdamState",
+    "RAdamState",
+    "AdamaxState",
+    "AdadeltaState",
 ]
 
 
@@ -81,6 +94,43 @@ class AdamState(NamedTuple):
     max_exp_avg_sq: np.ndarray
 
 
+class NAdamState(NamedTuple):
+    r"""State of :class:`NAdam`: updates made, :math:`\prod_{i \le t} \mu_i` (a float), :math:`m` and :math:`v`."""
+
+    step: int
+    mu_product: float
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+
+
+class RAdamState(NamedTuple):
+    r"""State of :class:`RAdam`: updates made, :math:`m` and :math:`v`."""
+
+    step: int
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+
+
+class AdamaxState(NamedTuple):
+    r"""State of :class:`Adamax`: updates made, :math:`m` and the infinity norm :math:`u`."""
+
+    step: int
+    exp_avg: np.ndarray
+    exp_inf: np.ndarray
+
+
+class AdadeltaState(NamedTuple):
+    r"""State of :class:`Adadelta`: updates made, :math:`v` (squared gradients) and :math:`u` (squared updates)."""
+
+    step: int
+    square_avg: np.ndarray
+    acc_delta: np.ndarray
+
+
+#: State fields that are one float for the whole of w, not an array of its shape.
+_SCALAR_FIELDS = frozenset({"mu_product"})
+
+
 # Builds a state tuple without the Python-level __new__ NamedTuple generates: step()
 # runs once per update, and that call is a good part of its overhead on small arrays.
 _new = tuple.__new__
@@ -92,10 +142,11 @@ def _set(obj, name, value):
 
 
 def _check_common(opt, *names):
-    """Check lr and the other ``names`` as floats >= 0 and store them as Python floats."""
+    """Check lr and the other ``names`` as floats >= 0, and ``maximize``; store them as Python values."""
     owner = type(opt).__name__
     for name in ("lr",) + names:
         _set(opt, name, check_real(getattr(opt, name), name, owner, low=0))
+    _set(opt, "maximize", check_bool(opt.maximize, "maximize", owner))
 
 
 def _init_points(opt, w):
@@ -117,16 +168,22 @@ def _checked_step(opt, w, g, state, lr, state_type):
     count = fields["step"]
     if isinstance(count, (bool, np.bool_)) or not isinstance(count, numbers.Integral) or count < 0:
         fail("state", owner, f"{kind} whose step is an int >= 0", count)
-    for field, value in fields.items():
-        if field == "step":
+    for name, value in fields.items():
+        if name == "step":
             continue
-        arr = real_array(value, "state", owner, f"{kind} whose {field} is an array of floats")
+        if name in _SCALAR_FIELDS:
+            if (isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real)
+                    or not 0.0 <= value <= 1.0):  # also rejects NaN
+                fail("state", owner, f"{kind} whose {name} is a float in the range [0, 1]", describe(value))
+            fields[name] = float(value)
+            continue
+        arr = real_array(value, "state", owner, f"{kind} whose {name} is an array of floats")
         if arr.shape != w.shape:
             fail("state", owner, f"{kind} made for w of shape {w.shape}",
-                 f"{field} of shape {arr.shape}")
+                 f"{name} of shape {arr.shape}")
         if np.isnan(arr).any():
-            fail("state", owner, f"{kind} whose {field} holds no NaN", describe(value))
-        fields[field] = arr
+            fail("state", owner, f"{kind} whose {name} holds no NaN", describe(value))
+        fields[name] = arr
     state = state_type(**fields)
     lr = opt.lr if lr is None else check_real(lr, "lr", owner, low=0)
     with np.errstate(all="ignore"):  # overflow is data, as in torch
@@ -169,6 +226,9 @@ class SGD:
         added to the loss.
     nesterov : bool, default False
         Nesterov momentum; needs ``momentum > 0`` and ``dampening == 0`` (as in torch).
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
 
     Notes
     -----
@@ -208,6 +268,7 @@ class SGD:
     dampening: float = 0.0
     weight_decay: float = 0.0
     nesterov: bool = False
+    maximize: bool = field(default=False, kw_only=True)
 
     name: ClassVar[str] = "sgd"
 
@@ -228,6 +289,8 @@ class SGD:
 
     def _update(self, w, g, state, lr):
         # The update itself, unchecked: descend calls it with arguments it has checked.
+        if self.maximize:
+            g = -g
         if self.weight_decay:
             g = g + self.weight_decay * w
         buf = state.momentum_buffer
@@ -271,6 +334,9 @@ class Adagrad:
         :math:`\tau` (>= 0), the starting value of the sum :math:`s`.
     eps : float, default 1e-10
         :math:`\epsilon` (>= 0), added to :math:`\sqrt{s_t}`.
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
 
     Notes
     -----
@@ -304,6 +370,7 @@ class Adagrad:
     weight_decay: float = 0.0
     initial_accumulator_value: float = 0.0
     eps: float = 1e-10
+    maximize: bool = field(default=False, kw_only=True)
 
     name: ClassVar[str] = "adagrad"
 
@@ -319,6 +386,8 @@ class Adagrad:
         return _checked_step(self, w, g, state, lr, AdagradState)
 
     def _update(self, w, g, state, lr):
+        if self.maximize:
+            g = -g
         if self.weight_decay:
             g = g + self.weight_decay * w
         clr = lr / (1.0 + state.step * self.lr_decay)
@@ -363,6 +432,9 @@ class RMSprop:
         second moment (Graves 2013). As in torch, rounding can make
         :math:`\tilde v_t` a hair below 0 when the gradient hardly varies, and
         the step is then NaN.
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
 
     Notes
     -----
@@ -399,6 +471,7 @@ class RMSprop:
     weight_decay: float = 0.0
     momentum: float = 0.0
     centered: bool = False
+    maximize: bool = field(default=False, kw_only=True)
 
     name: ClassVar[str] = "rmsprop"
 
@@ -417,6 +490,8 @@ class RMSprop:
         return _checked_step(self, w, g, state, lr, RMSpropState)
 
     def _update(self, w, g, state, lr):
+        if self.maximize:
+            g = -g
         if self.weight_decay:
             g = g + self.weight_decay * w
         alpha = self.alpha
@@ -502,6 +577,9 @@ class Adam:
     amsgrad : bool, default False
         Normalise by the running maximum of :math:`v` (torch's variant of Reddi et
         al.: the maximum of the raw :math:`v`, then bias-corrected).
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
 
     Notes
     -----
@@ -539,6 +617,7 @@ class Adam:
     eps: float = 1e-8
     weight_decay: float = 0.0
     amsgrad: bool = False
+    maximize: bool = field(default=False, kw_only=True)
 
     name: ClassVar[str] = "adam"
 
@@ -558,6 +637,8 @@ class Adam:
         return _checked_step(self, w, g, state, lr, AdamState)
 
     def _update(self, w, g, state, lr):
+        if self.maximize:
+            g = -g
         if self.weight_decay:
             g = g + self.weight_decay * w
         return _adam_update(self, w, g, state, lr)
@@ -592,6 +673,9 @@ class AdamW(Adam):
         :math:`\lambda` (>= 0), the decoupled decay rate.
     amsgrad : bool, default False
         As in :class:`Adam`.
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
 
     Notes
     -----
@@ -625,6 +709,436 @@ class AdamW(Adam):
     name: ClassVar[str] = "adamw"
 
     def _update(self, w, g, state, lr):
+        if self.maximize:
+            g = -g
         if self.weight_decay:
             w = w * (1.0 - lr * self.weight_decay)
         return _adam_update(self, w, g, state, lr)
+
+
+def _decay(opt, w, g, lr):
+    """NAdam's and RAdam's weight decay: an L2 term in ``g``, or decoupled (``w`` shrinks by ``lr * weight_decay``)."""
+    if opt.weight_decay:
+        if opt.decoupled_weight_decay:
+            w = w * (1.0 - lr * opt.weight_decay)
+        else:
+            g = g + opt.weight_decay * w
+    return w, g
+
+
+@dataclass(frozen=True)
+class NAdam:
+    r"""NAdam, as ``torch.optim.NAdam``: Adam with Nesterov momentum and a warming-up momentum schedule.
+
+    .. math::
+
+        \begin{aligned}
+        &g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1}
+          \quad (\textbf{decoupled: } g_t \leftarrow \nabla f(\theta_{t-1}),
+          \ \theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1}) \\
+        &\mu_t \leftarrow \beta_1 \bigl(1 - \tfrac12\, 0.96^{t\psi}\bigr), \quad
+          \mu_{t+1} \leftarrow \beta_1 \bigl(1 - \tfrac12\, 0.96^{(t+1)\psi}\bigr) \\
+        &m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \quad
+          v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2 \\
+        &\widehat{m}_t \leftarrow \frac{\mu_{t+1}\, m_t}{1 - \prod_{i=1}^{t+1} \mu_i}
+          + \frac{(1 - \mu_t)\, g_t}{1 - \prod_{i=1}^{t} \mu_i}, \quad
+          \widehat{v}_t \leftarrow \frac{v_t}{1 - \beta_2^t} \\
+        &\theta_t \leftarrow \theta_{t-1} - \gamma\, \widehat{m}_t / \bigl(\sqrt{\widehat{v}_t} + \epsilon\bigr)
+        \end{aligned}
+
+    with :math:`m_0 = v_0 = 0`; the state keeps :math:`\prod_{i \le t} \mu_i` (``mu_product``, 1 at the start).
+
+    Parameters
+    ----------
+    lr : float, default 2e-3
+        :math:`\gamma` (>= 0).
+    betas : (float, float), default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`, each in [0, 1).
+    eps : float, default 1e-8
+        :math:`\epsilon` (>= 0), added to :math:`\sqrt{\widehat{v}_t}`.
+    weight_decay : float, default 0
+        :math:`\lambda` (>= 0): an L2 penalty added to the gradient, or, with
+        ``decoupled_weight_decay``, a shrink of the weights by :math:`\gamma\lambda` (as AdamW).
+    momentum_decay : float, default 4e-3
+        :math:`\psi` (>= 0), how fast :math:`\mu_t` warms up from :math:`\beta_1/2`
+        toward :math:`\beta_1`; 0 keeps it at :math:`\beta_1/2`.
+    decoupled_weight_decay : bool, default False
+        Decay the weights directly (torch's "NAdamW") instead of through the gradient.
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
+
+    Notes
+    -----
+    Convention. We follow torch: Dozat's momentum schedule with :math:`\psi = 0.004`,
+    the Nesterov look-ahead taken with :math:`\mu_{t+1}` on :math:`m_t` and
+    :math:`1 - \mu_t` on the fresh gradient, and :math:`\epsilon` added after the bias
+    correction of :math:`v` (as in :class:`Adam`). Dozat's paper has one
+    fixed :math:`\mu` in its simplest form and divides by :math:`\sqrt{\widehat{v}_t} + \epsilon` too.
+
+    References
+    ----------
+    ``torch.optim.NAdam`` (PyTorch 2.x). T. Dozat, "Incorporating Nesterov momentum
+    into Adam", ICLR 2016 workshop. I. Loshchilov, F. Hutter, "Decoupled weight decay
+    regularization", ICLR 2019 (the decoupled decay).
+
+    Examples
+    --------
+    The first step is a little longer than Adam's :math:`\gamma\,\mathrm{sign}(g)`:
+    :math:`\widehat{m}_1 = g_1 \bigl(1 + \mu_2 (1 - \beta_1)/(1 - \mu_1\mu_2)\bigr)
+    \approx 1.056\, g_1` with the defaults (the Nesterov look-ahead), and
+    :math:`\widehat{v}_1 = g_1^2`:
+
+    >>> import numpy as np
+    >>> from gdcore.optimizers import NAdam
+    >>> opt = NAdam(lr=0.1)
+    >>> w = np.array([1.0, -2.0])
+    >>> w, state = opt.step(w, np.array([3.0, -0.001]), opt.init(w))
+    >>> print(np.round(w, 4), round(state.mu_product, 4))
+    [ 0.8944 -1.8944] 0.4501
+    """
+
+    lr: float = 2e-3
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+    momentum_decay: float = 4e-3
+    decoupled_weight_decay: bool = False
+    maximize: bool = field(default=False, kw_only=True)
+
+    name: ClassVar[str] = "nadam"
+
+    def __post_init__(self):
+        _check_common(self, "eps", "weight_decay", "momentum_decay")
+        _set(self, "betas", _check_betas(self.betas, "NAdam"))
+        _set(self, "decoupled_weight_decay",
+             check_bool(self.decoupled_weight_decay, "decoupled_weight_decay", "NAdam"))
+
+    def init(self, w) -> NAdamState:
+        """Return the state before the first update: no updates, ``mu_product`` 1, both moments at 0."""
+        w = _init_points(self, w)
+        return NAdamState(0, 1.0, np.zeros_like(w), np.zeros_like(w))
+
+    def step(self, w, g, state: NAdamState, lr=None):
+        """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
+        return _checked_step(self, w, g, state, lr, NAdamState)
+
+    def _update(self, w, g, state, lr):
+        if self.maximize:
+            g = -g
+        w, g = _decay(self, w, g, lr)
+        beta1, beta2 = self.betas
+        t = state.step + 1
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * self.momentum_decay))
+        mu_product = state.mu_product * mu
+        mu_product_next = mu_product * mu_next
+        exp_avg = state.exp_avg + (1.0 - beta1) * (g - state.exp_avg)  # torch's lerp, weight < 0.5
+        exp_avg_sq = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        denom = np.sqrt(exp_avg_sq / (1.0 - beta2**t)) + self.eps
+        # Two additions, in torch's order: the fresh gradient's share, then the momentum's.
+        w_new = w + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
+        w_new = w_new + ((-lr * mu_next) / (1.0 - mu_product_next)) * (exp_avg / denom)
+        return w_new, _new(NAdamState, (t, mu_product, exp_avg, exp_avg_sq))
+
+
+@dataclass(frozen=True)
+class RAdam:
+    r"""RAdam, as ``torch.optim.RAdam``: Adam whose adaptive step is switched on, and rectified, once its variance is tractable.
+
+    .. math::
+
+        \begin{aligned}
+        &g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1}
+          \quad (\textbf{decoupled: } g_t \leftarrow \nabla f(\theta_{t-1}),
+          \ \theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1}) \\
+        &m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \quad
+          v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2, \quad
+          \widehat{m}_t \leftarrow m_t / (1 - \beta_1^t) \\
+        &\rho_\infty \leftarrow \frac{2}{1 - \beta_2} - 1, \quad
+          \rho_t \leftarrow \rho_\infty - \frac{2 t \beta_2^t}{1 - \beta_2^t} \\
+        &\textbf{if } \rho_t > 5\textbf{: }
+          l_t \leftarrow \frac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon}, \quad
+          r_t \leftarrow \sqrt{\frac{(\rho_t - 4)(\rho_t - 2)\,\rho_\infty}{(\rho_\infty - 4)(\rho_\infty - 2)\,\rho_t}},
+          \quad \theta_t \leftarrow \theta_{t-1} - \gamma\, \widehat{m}_t\, l_t\, r_t \\
+        &\textbf{else: } \theta_t \leftarrow \theta_{t-1} - \gamma\, \widehat{m}_t
+        \end{aligned}
+
+    with :math:`m_0 = v_0 = 0`. Early on (the first 5 updates with the default
+    :math:`\beta_2`) it is SGD with bias-corrected momentum, so :math:`\gamma` must
+    suit plain gradient descent there: a learning rate that is fine for Adam can
+    make those first steps diverge on a steep surface.
+
+    Parameters
+    ----------
+    lr : float, default 1e-3
+        :math:`\gamma` (>= 0).
+    betas : (float, float), default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`, each in [0, 1).
+    eps : float, default 1e-8
+        :math:`\epsilon` (>= 0), added to :math:`\sqrt{v_t}` (before the bias correction).
+    weight_decay : float, default 0
+        :math:`\lambda` (>= 0): an L2 penalty added to the gradient, or, with
+        ``decoupled_weight_decay``, a shrink of the weights by :math:`\gamma\lambda` (as AdamW).
+    decoupled_weight_decay : bool, default False
+        Decay the weights directly (torch's "RAdamW") instead of through the gradient.
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
+
+    Notes
+    -----
+    Convention. We follow torch: the adaptive step starts when :math:`\rho_t > 5`
+    (Liu et al.'s Algorithm 2 tests :math:`\rho_t > 4`), and :math:`\epsilon` is added
+    to :math:`\sqrt{v_t}` in :math:`l_t`, where the paper has
+    :math:`l_t = \sqrt{(1 - \beta_2^t)/v_t}` with no :math:`\epsilon`.
+
+    References
+    ----------
+    ``torch.optim.RAdam`` (PyTorch 2.x). L. Liu, H. Jiang, P. He, W. Chen, X. Liu,
+    J. Gao, J. Han, "On the variance of the adaptive learning rate and beyond",
+    ICLR 2020.
+
+    Examples
+    --------
+    The first update is plain gradient descent, :math:`\widehat{m}_1 = g_1`:
+
+    >>> import numpy as np
+    >>> from gdcore.optimizers import RAdam
+    >>> opt = RAdam(lr=0.1)
+    >>> w = np.array([1.0, -2.0])
+    >>> w, state = opt.step(w, np.array([3.0, -0.001]), opt.init(w))
+    >>> print(np.round(w, 4), state.step)
+    [ 0.7    -1.9999] 1
+    """
+
+    lr: float = 1e-3
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+    decoupled_weight_decay: bool = False
+    maximize: bool = field(default=False, kw_only=True)
+
+    name: ClassVar[str] = "radam"
+
+    def __post_init__(self):
+        _check_common(self, "eps", "weight_decay")
+        _set(self, "betas", _check_betas(self.betas, "RAdam"))
+        _set(self, "decoupled_weight_decay",
+             check_bool(self.decoupled_weight_decay, "decoupled_weight_decay", "RAdam"))
+
+    def init(self, w) -> RAdamState:
+        """Return the state before the first update: both moments at 0."""
+        w = _init_points(self, w)
+        return RAdamState(0, np.zeros_like(w), np.zeros_like(w))
+
+    def step(self, w, g, state: RAdamState, lr=None):
+        """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
+        return _checked_step(self, w, g, state, lr, RAdamState)
+
+    def _update(self, w, g, state, lr):
+        if self.maximize:
+            g = -g
+        w, g = _decay(self, w, g, lr)
+        beta1, beta2 = self.betas
+        t = state.step + 1
+        exp_avg = state.exp_avg + (1.0 - beta1) * (g - state.exp_avg)  # torch's lerp, weight < 0.5
+        exp_avg_sq = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        bias_correction2 = 1.0 - beta2**t
+        m_hat = exp_avg / (1.0 - beta1**t)
+        rho_inf = 2.0 / (1.0 - beta2) - 1.0
+        rho_t = rho_inf - 2.0 * t * beta2**t / bias_correction2
+        if rho_t > 5.0:
+            rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+                    / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)) ** 0.5
+            # torch computes scalar / tensor as reciprocal(tensor) * scalar; the same here.
+            adaptive = np.reciprocal(np.sqrt(exp_avg_sq) + self.eps) * bias_correction2**0.5
+            w_new = w - m_hat * lr * adaptive * rect
+        else:
+            w_new = w - m_hat * lr
+        return w_new, _new(RAdamState, (t, exp_avg, exp_avg_sq))
+
+
+@dataclass(frozen=True)
+class Adamax:
+    r"""Adamax, as ``torch.optim.Adamax``: Adam with the infinity norm in place of the RMS.
+
+    .. math::
+
+        \begin{aligned}
+        &g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
+        &m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1)\, g_t \\
+        &u_t \leftarrow \max\bigl(\beta_2 u_{t-1},\ |g_t| + \epsilon\bigr) \\
+        &\theta_t \leftarrow \theta_{t-1} - \frac{\gamma}{1 - \beta_1^t}\, \frac{m_t}{u_t}
+        \end{aligned}
+
+    with :math:`m_0 = u_0 = 0`.
+
+    Parameters
+    ----------
+    lr : float, default 2e-3
+        :math:`\gamma` (>= 0).
+    betas : (float, float), default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`, each in [0, 1).
+    eps : float, default 1e-8
+        :math:`\epsilon` (>= 0), added to :math:`|g_t|` inside the maximum.
+    weight_decay : float, default 0
+        :math:`\lambda` (>= 0), an L2 penalty added to the gradient.
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
+
+    Notes
+    -----
+    Convention. We follow torch: :math:`\epsilon` is added to :math:`|g_t|` inside the
+    maximum, so :math:`u_t \ge \epsilon` and a zero gradient never divides by 0.
+    Kingma & Ba (section 7.1) have :math:`u_t = \max(\beta_2 u_{t-1}, |g_t|)`, no
+    :math:`\epsilon`. Only :math:`m` is bias-corrected; :math:`u` needs none.
+
+    On the first step :math:`m_1 = (1 - \beta_1) g_1` and :math:`u_1 = |g_1| + \epsilon`,
+    so every coordinate moves by :math:`\gamma\,|g_1| / (|g_1| + \epsilon) \approx \gamma`.
+
+    References
+    ----------
+    ``torch.optim.Adamax`` (PyTorch 2.x). D. P. Kingma, J. Ba, "Adam: a method for
+    stochastic optimization", ICLR 2015, section 7.1 (AdaMax).
+
+    Examples
+    --------
+    The first step is :math:`\gamma\,\mathrm{sign}(g)`, up to :math:`\epsilon`:
+
+    >>> import numpy as np
+    >>> from gdcore.optimizers import Adamax
+    >>> opt = Adamax(lr=0.1)
+    >>> w = np.array([1.0, -2.0])
+    >>> w, state = opt.step(w, np.array([3.0, -0.001]), opt.init(w))
+    >>> print(np.round(w, 4), np.round(state.exp_inf, 4))
+    [ 0.9 -1.9] [3.    0.001]
+    """
+
+    lr: float = 2e-3
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+    maximize: bool = field(default=False, kw_only=True)
+
+    name: ClassVar[str] = "adamax"
+
+    def __post_init__(self):
+        _check_common(self, "eps", "weight_decay")
+        _set(self, "betas", _check_betas(self.betas, "Adamax"))
+
+    def init(self, w) -> AdamaxState:
+        """Return the state before the first update: :math:`m` and :math:`u` at 0."""
+        w = _init_points(self, w)
+        return AdamaxState(0, np.zeros_like(w), np.zeros_like(w))
+
+    def step(self, w, g, state: AdamaxState, lr=None):
+        """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
+        return _checked_step(self, w, g, state, lr, AdamaxState)
+
+    def _update(self, w, g, state, lr):
+        if self.maximize:
+            g = -g
+        if self.weight_decay:
+            g = g + self.weight_decay * w
+        beta1, beta2 = self.betas
+        t = state.step + 1
+        exp_avg = state.exp_avg + (1.0 - beta1) * (g - state.exp_avg)  # torch's lerp, weight < 0.5
+        exp_inf = np.maximum(beta2 * state.exp_inf, np.abs(g) + self.eps)
+        clr = lr / (1.0 - beta1**t)
+        return w - clr * (exp_avg / exp_inf), _new(AdamaxState, (t, exp_avg, exp_inf))
+
+
+@dataclass(frozen=True)
+class Adadelta:
+    r"""Adadelta, as ``torch.optim.Adadelta``: the step's units come from a running RMS of past steps.
+
+    .. math::
+
+        \begin{aligned}
+        &g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
+        &v_t \leftarrow \rho\, v_{t-1} + (1 - \rho)\, g_t^2 \\
+        &\Delta_t \leftarrow \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t \\
+        &u_t \leftarrow \rho\, u_{t-1} + (1 - \rho)\, \Delta_t^2 \\
+        &\theta_t \leftarrow \theta_{t-1} - \gamma\, \Delta_t
+        \end{aligned}
+
+    with :math:`v_0 = u_0 = 0`.
+
+    Parameters
+    ----------
+    lr : float, default 1.0
+        :math:`\gamma` (>= 0), a factor on :math:`\Delta_t`.
+    rho : float, default 0.9
+        :math:`\rho` in [0, 1], the smoothing constant of both averages (torch's
+        range; :math:`\rho = 1` keeps both at 0 and is SGD with step :math:`\gamma`).
+    eps : float, default 1e-6
+        :math:`\epsilon` (> 0), inside both square roots. It sets the size of the
+        first steps, :math:`\sqrt{\epsilon}` times a bounded factor; with 0 the weights
+        would never move (torch accepts 0).
+    weight_decay : float, default 0
+        :math:`\lambda` (>= 0), an L2 penalty added to the gradient.
+    maximize : bool, default False (keyword only)
+        Climb :math:`f` instead: :math:`\nabla f` is replaced by :math:`-\nabla f` before
+        anything else (the weight decay included), as in torch.
+
+    Notes
+    -----
+    Convention. We follow torch: Zeiler's update (his Algorithm 1, :math:`\epsilon`
+    inside both roots) times a learning rate :math:`\gamma`, 1 by default, which
+    Zeiler's method does not have.
+
+    On the first step :math:`\Delta_1 = \sqrt{\epsilon}\, g_1 / \sqrt{(1 - \rho) g_1^2 + \epsilon}`:
+    about :math:`\gamma\sqrt{\epsilon/(1 - \rho)}\,\mathrm{sign}(g_1)` when :math:`g_1^2 \gg \epsilon`.
+
+    References
+    ----------
+    ``torch.optim.Adadelta`` (PyTorch 2.x). M. D. Zeiler, "ADADELTA: an adaptive
+    learning rate method", arXiv:1212.5701, 2012.
+
+    Examples
+    --------
+    The first step is :math:`\sqrt{\epsilon/(1 - \rho)} \approx 0.00316` per coordinate with the defaults:
+
+    >>> import numpy as np
+    >>> from gdcore.optimizers import Adadelta
+    >>> opt = Adadelta()
+    >>> w = np.array([1.0, -2.0])
+    >>> w, state = opt.step(w, np.array([3.0, -0.5]), opt.init(w))
+    >>> print(np.round(w, 5))
+    [ 0.99684 -1.99684]
+    """
+
+    lr: float = 1.0
+    rho: float = 0.9
+    eps: float = 1e-6
+    weight_decay: float = 0.0
+    maximize: bool = field(default=False, kw_only=True)
+
+    name: ClassVar[str] = "adadelta"
+
+    def __post_init__(self):
+        _check_common(self, "weight_decay")
+        _set(self, "rho", check_real(self.rho, "rho", "Adadelta", low=0, high=1))
+        _set(self, "eps", check_real(self.eps, "eps", "Adadelta", low=0, closed="right"))
+
+    def init(self, w) -> AdadeltaState:
+        """Return the state before the first update: both averages at 0."""
+        w = _init_points(self, w)
+        return AdadeltaState(0, np.zeros_like(w), np.zeros_like(w))
+
+    def step(self, w, g, state: AdadeltaState, lr=None):
+        """Return ``(w_new, state_new)`` after one update with gradient ``g``; ``lr`` overrides ``self.lr``."""
+        return _checked_step(self, w, g, state, lr, AdadeltaState)
+
+    def _update(self, w, g, state, lr):
+        if self.maximize:
+            g = -g
+        if self.weight_decay:
+            g = g + self.weight_decay * w
+        rho, eps = self.rho, self.eps
+        square_avg = rho * state.square_avg + (1.0 - rho) * (g * g)
+        delta = np.sqrt(state.acc_delta + eps) / np.sqrt(square_avg + eps) * g
+        acc_delta = rho * state.acc_delta + (1.0 - rho) * (delta * delta)
+        return w - lr * delta, _new(AdadeltaState, (state.step + 1, square_avg, acc_delta))

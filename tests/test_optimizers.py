@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 
 from gdcore._checks import ParameterError
-from gdcore.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
+from gdcore.optimizers import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "optimizers.json").read_text())
 RUNS = {run["name"]: run for run in REFERENCE["runs"]}
-CLASSES = {"SGD": SGD, "Adagrad": Adagrad, "RMSprop": RMSprop, "Adam": Adam, "AdamW": AdamW}
+CLASSES = {"SGD": SGD, "Adagrad": Adagrad, "RMSprop": RMSprop, "Adam": Adam, "AdamW": AdamW,
+           "NAdam": NAdam, "RAdam": RAdam, "Adamax": Adamax, "Adadelta": Adadelta}
 
 
 def _kwargs(kwargs):
@@ -88,6 +89,35 @@ def test_reference_covers_every_optimizer_and_option():
         ("rmsprop_lr_schedule", "lrs"),
         ("adam_lr_schedule", "lrs"),
         ("adamw_lr_schedule", "lrs"),
+        ("sgd_maximize", "maximize"),
+        ("adagrad_maximize", "maximize"),
+        ("rmsprop_maximize", "maximize"),
+        ("adam_maximize", "maximize"),
+        ("adamw_maximize", "maximize"),
+        ("nadam_betas_eps", "betas"),
+        ("nadam_betas_eps", "eps"),
+        ("nadam_momentum_decay", "momentum_decay"),
+        ("nadam_weight_decay", "weight_decay"),
+        ("nadam_decoupled_weight_decay", "decoupled_weight_decay"),
+        ("nadam_maximize", "maximize"),
+        ("nadam_lr_schedule", "lrs"),
+        ("radam_betas_eps", "betas"),
+        ("radam_betas_eps", "eps"),
+        ("radam_weight_decay", "weight_decay"),
+        ("radam_decoupled_weight_decay", "decoupled_weight_decay"),
+        ("radam_maximize", "maximize"),
+        ("radam_lr_schedule", "lrs"),
+        ("adamax_betas_eps", "betas"),
+        ("adamax_betas_eps", "eps"),
+        ("adamax_weight_decay", "weight_decay"),
+        ("adamax_maximize", "maximize"),
+        ("adamax_lr_schedule", "lrs"),
+        ("adadelta_lr", "lr"),
+        ("adadelta_rho_eps", "rho"),
+        ("adadelta_rho_eps", "eps"),
+        ("adadelta_weight_decay", "weight_decay"),
+        ("adadelta_maximize", "maximize"),
+        ("adadelta_lr_schedule", "lrs"),
     ],
 )
 def test_reference_runs_exercise_their_option(name, option):
@@ -203,6 +233,161 @@ def test_rmsprop_first_step_by_hand():
     np.testing.assert_allclose(w1, w0 - lr * g / (np.sqrt(1 - alpha) * np.abs(g) + eps), rtol=1e-14)
 
 
+@pytest.mark.parametrize("betas", [(0.9, 0.999), (0.5, 0.9), (0.0, 0.0)])
+def test_adamax_first_step_is_lr_times_sign_of_g(betas):
+    # m_1 = (1 - beta1) g, u_1 = |g| + eps and the bias correction is 1 - beta1: lr g / (|g| + eps).
+    lr, eps = 0.01, 1e-8
+    w0 = np.array([[1.0, -2.0], [0.5, 3.0]])
+    g = np.array([[3.0, -1e-3], [-250.0, 0.5]])
+    opt = Adamax(lr=lr, betas=betas, eps=eps)
+    w1, s1 = opt.step(w0, g, opt.init(w0))
+    np.testing.assert_allclose(w1, w0 - lr * g / (np.abs(g) + eps), rtol=1e-14)
+    assert np.all(np.abs(w1 - (w0 - lr * np.sign(g))) <= lr * eps / np.abs(g) + 1e-15)
+    np.testing.assert_array_equal(s1.exp_inf, np.abs(g) + eps)
+
+
+def test_adamax_second_step_by_hand():
+    # beta1 = 0.5, beta2 = 0.9, eps = 0: u_2 = max(0.9 |g1|, |g2|), m_2 = 0.25 g1 + 0.5 g2, lr / 0.75.
+    opt = Adamax(lr=0.3, betas=(0.5, 0.9), eps=0.0)
+    w0, g1, g2 = np.array([1.0, -1.0]), np.array([2.0, -4.0]), np.array([1.0, -1.0])
+    w1, s1 = opt.step(w0, g1, opt.init(w0))
+    w2, s2 = opt.step(w1, g2, s1)
+    np.testing.assert_allclose(s2.exp_inf, [1.8, 3.6], rtol=1e-15)
+    np.testing.assert_allclose(w2, w1 - 0.3 / 0.75 * np.array([1.0, -1.5]) / np.array([1.8, 3.6]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("rho, eps", [(0.9, 1e-6), (0.5, 1e-4), (0.0, 1e-2)])
+def test_adadelta_first_two_steps_by_hand(rho, eps):
+    lr = 2.0
+    w0, g1, g2 = np.array([1.0, -2.0]), np.array([3.0, -0.5]), np.array([-1.0, 0.25])
+    opt = Adadelta(lr=lr, rho=rho, eps=eps)
+    w1, s1 = opt.step(w0, g1, opt.init(w0))
+    # v_1 = (1 - rho) g1^2; u_0 = 0, so Delta_1 = sqrt(eps) g1 / sqrt(v_1 + eps).
+    d1 = np.sqrt(eps) * g1 / np.sqrt((1 - rho) * g1**2 + eps)
+    np.testing.assert_allclose(w1, w0 - lr * d1, rtol=1e-14)
+    np.testing.assert_allclose(s1.acc_delta, (1 - rho) * d1**2, rtol=1e-14)
+    w2, _ = opt.step(w1, g2, s1)
+    v2 = rho * (1 - rho) * g1**2 + (1 - rho) * g2**2
+    d2 = np.sqrt((1 - rho) * d1**2 + eps) / np.sqrt(v2 + eps) * g2
+    np.testing.assert_allclose(w2, w1 - lr * d2, rtol=1e-14)
+
+
+def test_adadelta_first_step_size_with_the_defaults():
+    # g^2 >> eps: |Delta_1| ~ sqrt(eps / (1 - rho)) = sqrt(1e-5), whatever the gradient's size.
+    w0, g = np.zeros(3), np.array([2.0, -30.0, 500.0])
+    w1, _ = Adadelta().step(w0, g, Adadelta().init(w0))
+    np.testing.assert_allclose(np.abs(w1), np.sqrt(1e-5), rtol=1e-4)
+    np.testing.assert_array_equal(np.sign(w1), -np.sign(g))
+
+
+def test_adadelta_with_rho_one_is_sgd():
+    # rho = 1 keeps both averages at 0, so Delta_t = sqrt(eps) / sqrt(eps) g = g.
+    opt, sgd = Adadelta(lr=0.1, rho=1.0), SGD(lr=0.1)
+    w, s, w_sgd, s_sgd = np.array([1.0, -2.0]), None, np.array([1.0, -2.0]), None
+    s, s_sgd = opt.init(w), sgd.init(w)
+    for g in ([3.0, -0.5], [1.0, 2.0], [-4.0, 0.1]):
+        w, s = opt.step(w, np.array(g), s)
+        w_sgd, s_sgd = sgd.step(w_sgd, np.array(g), s_sgd)
+        np.testing.assert_allclose(w, w_sgd, rtol=1e-15)
+
+
+@pytest.mark.parametrize("betas, psi", [((0.9, 0.999), 4e-3), ((0.5, 0.9), 0.1), ((0.9, 0.999), 0.0)])
+def test_nadam_first_two_steps_by_hand(betas, psi):
+    lr, eps = 0.1, 1e-8
+    b1, b2 = betas
+    mu = [b1 * (1 - 0.5 * 0.96 ** (t * psi)) for t in (1, 2, 3)]
+    w0, g1, g2 = np.array([1.0, -2.0]), np.array([3.0, -0.5]), np.array([-1.0, 0.25])
+    opt = NAdam(lr=lr, betas=betas, eps=eps, momentum_decay=psi)
+    w1, s1 = opt.step(w0, g1, opt.init(w0))
+    # m_1 = (1 - b1) g1, v_hat_1 = g1^2: the gradient term has weight (1 - mu_1) / (1 - mu_1) = 1.
+    m_hat = mu[1] * (1 - b1) * g1 / (1 - mu[0] * mu[1]) + g1
+    np.testing.assert_allclose(w1, w0 - lr * m_hat / (np.abs(g1) + eps), rtol=1e-14)
+    assert s1.mu_product == pytest.approx(mu[0], rel=1e-15)
+    w2, s2 = opt.step(w1, g2, s1, lr=0.05)
+    m2 = b1 * (1 - b1) * g1 + (1 - b1) * g2
+    v_hat = (b2 * (1 - b2) * g1**2 + (1 - b2) * g2**2) / (1 - b2**2)
+    m_hat = mu[2] * m2 / (1 - mu[0] * mu[1] * mu[2]) + (1 - mu[1]) * g2 / (1 - mu[0] * mu[1])
+    np.testing.assert_allclose(w2, w1 - 0.05 * m_hat / (np.sqrt(v_hat) + eps), rtol=1e-14)
+    assert s2.mu_product == pytest.approx(mu[0] * mu[1], rel=1e-15)
+
+
+def test_radam_is_momentum_sgd_until_rho_passes_5_then_rectified():
+    lr, b1, b2 = 0.01, 0.9, 0.999
+    rho_inf = 2 / (1 - b2) - 1
+    rho = [rho_inf - 2 * t * b2**t / (1 - b2**t) for t in range(1, 7)]
+    assert max(rho[:5]) <= 5 < rho[5]  # with beta2 = 0.999: five plain updates, then the adaptive one
+    g = np.array([3.0, -0.5])  # constant, so m_hat_t = g at every t
+    opt = RAdam(lr=lr, betas=(b1, b2))
+    w0 = np.array([1.0, -2.0])
+    w, state = w0, opt.init(w0)
+    for t in range(1, 6):
+        w, state = opt.step(w, g, state)
+        np.testing.assert_allclose(w, w0 - t * lr * g, rtol=1e-13)
+    w6, _ = opt.step(w, g, state)
+    # v_6 = (1 - b2^6) g^2, so l_6 = 1 / (|g| + eps / sqrt(1 - b2^6)) and the step is lr r_6 sign(g).
+    r6 = np.sqrt((rho[5] - 4) * (rho[5] - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho[5]))
+    np.testing.assert_allclose(w6, w - lr * r6 * np.sign(g), rtol=1e-9)
+    assert 0 < r6 < 0.1  # the rectifier keeps the first adaptive steps short
+
+
+@pytest.mark.parametrize("cls", [NAdam, RAdam])
+def test_decoupled_weight_decay_shrinks_the_weights_and_leaves_the_moments(cls):
+    w0, g = np.array([1.0, -2.0]), np.array([3.0, -0.5])
+    lr, wd = 0.1, 0.5
+    coupled = cls(lr=lr, weight_decay=wd)
+    decoupled = cls(lr=lr, weight_decay=wd, decoupled_weight_decay=True)
+    plain = cls(lr=lr)
+    w_dec, s_dec = decoupled.step(w0, g, decoupled.init(w0))
+    w_plain, s_plain = plain.step(w0 * (1 - lr * wd), g, plain.init(w0))
+    np.testing.assert_array_equal(w_dec, w_plain)
+    np.testing.assert_array_equal(s_dec.exp_avg, s_plain.exp_avg)
+    _, s_l2 = coupled.step(w0, g, coupled.init(w0))
+    np.testing.assert_allclose(s_l2.exp_avg, (1 - coupled.betas[0]) * (g + wd * w0), rtol=1e-15)
+
+
+#: One configuration of every optimizer, each with a weight decay where it has one.
+WITH_DECAY = [
+    SGD(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.2),
+    Adagrad(lr=0.1, lr_decay=0.1, weight_decay=0.2),
+    RMSprop(lr=0.01, momentum=0.5, centered=True, weight_decay=0.2),
+    Adam(lr=0.01, amsgrad=True, weight_decay=0.2),
+    AdamW(lr=0.01, weight_decay=0.2),
+    NAdam(lr=0.01, weight_decay=0.2),
+    NAdam(lr=0.01, weight_decay=0.2, decoupled_weight_decay=True),
+    RAdam(lr=0.01, weight_decay=0.2),
+    RAdam(lr=0.01, weight_decay=0.2, decoupled_weight_decay=True),
+    Adamax(lr=0.01, weight_decay=0.2),
+    Adadelta(lr=0.5, weight_decay=0.2),
+]
+
+
+@pytest.mark.parametrize("opt", WITH_DECAY, ids=repr)
+def test_maximize_is_minimizing_with_the_gradient_negated(opt):
+    # torch negates g first, so the decay still pulls w toward 0: the same as minimising with -g.
+    up = dataclasses.replace(opt, maximize=True)
+    assert up.maximize is True and opt.maximize is False
+    rng = np.random.default_rng(3)
+    w_up = w_down = rng.normal(size=(3, 2))
+    s_up, s_down = up.init(w_up), opt.init(w_down)
+    for t in range(8):  # past RAdam's switch to the adaptive step
+        g = rng.normal(scale=2.0, size=(3, 2))
+        w_up, s_up = up.step(w_up, g, s_up, lr=None if t % 2 else 0.02)
+        w_down, s_down = opt.step(w_down, -g, s_down, lr=None if t % 2 else 0.02)
+        np.testing.assert_array_equal(w_up, w_down)
+
+
+def test_sgd_maximize_climbs_by_lr_times_g():
+    w1, _ = SGD(lr=0.1, maximize=True).step(np.array([1.0, -2.0]), np.array([2.0, 4.0]), SGD().init(np.zeros(2)))
+    np.testing.assert_allclose(w1, [1.2, -1.6], rtol=1e-15)
+
+
+@pytest.mark.parametrize("cls", list(CLASSES.values()))
+def test_maximize_is_keyword_only_as_in_torch(cls):
+    import inspect
+
+    assert inspect.signature(cls).parameters["maximize"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
 # --- API contract -------------------------------------------------------------
 
 CONFIGURED = [
@@ -214,6 +399,10 @@ CONFIGURED = [
     RMSprop(lr=0.01),
     Adam(lr=0.01, amsgrad=True, weight_decay=0.1),
     AdamW(lr=0.01, amsgrad=True),
+    NAdam(lr=0.01, weight_decay=0.1, maximize=True),
+    RAdam(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True),
+    Adamax(lr=0.01, weight_decay=0.1),
+    Adadelta(lr=0.5, weight_decay=0.1, maximize=True),
 ]
 
 
@@ -263,7 +452,8 @@ def test_lr_none_means_the_optimizers_lr():
 
 
 def test_names_and_frozen_hyper_parameters():
-    assert [cls.name for cls in CLASSES.values()] == ["sgd", "adagrad", "rmsprop", "adam", "adamw"]
+    assert [cls.name for cls in CLASSES.values()] == ["sgd", "adagrad", "rmsprop", "adam", "adamw",
+                                                      "nadam", "radam", "adamax", "adadelta"]
     opt = Adam(betas=[0.8, 0.9], lr=1)
     assert opt.betas == (0.8, 0.9) and type(opt.lr) is float
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -319,6 +509,36 @@ def test_error_message_shape():
         (AdamW, {"betas": (0.9, 1.5)}, "betas"),
         (AdamW, {"weight_decay": -0.01}, "weight_decay"),
         (AdamW, {"amsgrad": 0}, "amsgrad"),
+        (NAdam, {"lr": -0.1}, "lr"),
+        (NAdam, {"betas": (0.9, 1.0)}, "betas"),
+        (NAdam, {"eps": -1.0}, "eps"),
+        (NAdam, {"weight_decay": -1.0}, "weight_decay"),
+        (NAdam, {"momentum_decay": -0.1}, "momentum_decay"),
+        (NAdam, {"decoupled_weight_decay": 1}, "decoupled_weight_decay"),
+        (RAdam, {"lr": -0.1}, "lr"),
+        (RAdam, {"betas": (1.0, 0.999)}, "betas"),
+        (RAdam, {"eps": float("nan")}, "eps"),
+        (RAdam, {"weight_decay": -1.0}, "weight_decay"),
+        (RAdam, {"decoupled_weight_decay": "yes"}, "decoupled_weight_decay"),
+        (Adamax, {"lr": -0.1}, "lr"),
+        (Adamax, {"betas": (0.9,)}, "betas"),
+        (Adamax, {"eps": -1.0}, "eps"),
+        (Adamax, {"weight_decay": -1.0}, "weight_decay"),
+        (Adadelta, {"lr": -0.1}, "lr"),
+        (Adadelta, {"rho": 1.5}, "rho"),
+        (Adadelta, {"rho": -0.1}, "rho"),
+        (Adadelta, {"eps": 0.0}, "eps"),
+        (Adadelta, {"eps": -1e-6}, "eps"),
+        (Adadelta, {"weight_decay": -1.0}, "weight_decay"),
+        (SGD, {"maximize": 1}, "maximize"),
+        (Adagrad, {"maximize": "yes"}, "maximize"),
+        (RMSprop, {"maximize": None}, "maximize"),
+        (Adam, {"maximize": 0}, "maximize"),
+        (AdamW, {"maximize": "False"}, "maximize"),
+        (NAdam, {"maximize": 1.0}, "maximize"),
+        (RAdam, {"maximize": None}, "maximize"),
+        (Adamax, {"maximize": 1}, "maximize"),
+        (Adadelta, {"maximize": "no"}, "maximize"),
     ],
 )
 def test_bad_parameters_raise_naming_the_parameter(cls, kwargs, name):
@@ -353,6 +573,7 @@ CONFIGS = [
     SGD(lr=0.1), SGD(lr=0.1, momentum=0.9), SGD(lr=0.1, momentum=0.9, nesterov=True),
     Adagrad(lr=0.1), RMSprop(lr=0.1), RMSprop(lr=0.1, centered=True, momentum=0.5),
     Adam(lr=0.1), Adam(lr=0.1, amsgrad=True), AdamW(lr=0.1), AdamW(lr=0.1, amsgrad=True),
+    NAdam(lr=0.1), RAdam(lr=0.1), Adamax(lr=0.1), Adadelta(), SGD(lr=0.1, maximize=True),
 ]
 IDS = [repr(opt) for opt in CONFIGS]
 
@@ -416,6 +637,18 @@ def test_a_nan_in_the_state_is_refused():
     state = opt.init(np.zeros(2))._replace(exp_avg=np.array([np.nan, 0.0]))
     with pytest.raises(ParameterError, match="'state' parameter of Adam.step must be an AdamState whose exp_avg holds no NaN"):
         opt.step(np.zeros(2), np.ones(2), state)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), 1.5, -0.1, "0.5", None, True, np.array([0.5, 0.5])])
+def test_nadam_mu_product_must_be_a_float_in_0_1(bad):
+    opt = NAdam(lr=0.1)
+    state = opt.init(np.zeros(2))._replace(mu_product=bad)
+    with pytest.raises(ParameterError, match=r"^The 'state' parameter of NAdam.step must be a NAdamState "
+                                             r"whose mu_product is a float in the range \[0, 1\]\. Got .* instead\.$"):
+        opt.step(np.zeros(2), np.ones(2), state)
+    # A numpy float (as a student may build by hand) is fine, and comes back as a Python float.
+    _, new = opt.step(np.zeros(2), np.ones(2), state._replace(mu_product=np.float64(1.0)))
+    assert type(new.mu_product) is float
 
 
 def test_adagrad_with_a_huge_gradient_is_torch_and_silent():

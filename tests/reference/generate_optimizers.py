@@ -11,6 +11,8 @@ over starts, so each row sees its own gradient). For 30 steps it records the
 gradient fed to the optimizer and the weights after the step. The test replays the
 recorded gradients through gdcore's step(), so it never depends on gdcore's
 surfaces. Runs with ``lrs`` set the group's lr before every step (a schedule).
+Runs with ``maximize=True`` maximise minus the Rosenbrock function (their
+"function" says so), which walks the same valley without running off to infinity.
 
 The file also records torch's constructor defaults, read from the signatures.
 """
@@ -69,14 +71,57 @@ RUNS = [
     ("adamw_amsgrad", "AdamW", {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-3, "amsgrad": True,
                                 "weight_decay": 0.3}, None),
     ("adamw_lr_schedule", "AdamW", {"lr": 0.05, "weight_decay": 0.5}, [0.05 * f for f in WAVE]),
+    # maximize=True on every optimizer, with a weight decay: torch negates g before the decay.
+    ("sgd_maximize", "SGD", {"lr": 2e-4, "momentum": 0.9, "weight_decay": 0.3, "maximize": True}, None),
+    ("adagrad_maximize", "Adagrad", {"lr": 0.3, "weight_decay": 0.2, "maximize": True}, None),
+    ("rmsprop_maximize", "RMSprop", {"lr": 0.02, "momentum": 0.5, "centered": True, "weight_decay": 0.2,
+                                     "maximize": True}, None),
+    ("adam_maximize", "Adam", {"lr": 0.05, "weight_decay": 0.3, "amsgrad": True, "maximize": True}, None),
+    ("adamw_maximize", "AdamW", {"lr": 0.05, "weight_decay": 0.5, "maximize": True}, None),
+    ("nadam_defaults", "NAdam", {}, None),
+    ("nadam_lr", "NAdam", {"lr": 0.05}, None),
+    ("nadam_betas_eps", "NAdam", {"lr": 0.05, "betas": (0.5, 0.9), "eps": 1e-2}, None),
+    ("nadam_momentum_decay", "NAdam", {"lr": 0.05, "momentum_decay": 0.1}, None),
+    ("nadam_weight_decay", "NAdam", {"lr": 0.05, "weight_decay": 0.9}, None),
+    ("nadam_decoupled_weight_decay", "NAdam", {"lr": 0.05, "weight_decay": 0.9,
+                                               "decoupled_weight_decay": True}, None),
+    ("nadam_maximize", "NAdam", {"lr": 0.05, "weight_decay": 0.3, "maximize": True}, None),
+    ("nadam_lr_schedule", "NAdam", {"lr": 0.05, "momentum_decay": 0.02, "weight_decay": 0.2,
+                                    "decoupled_weight_decay": True}, [0.05 * f for f in WAVE]),
+    ("radam_defaults", "RAdam", {}, None),
+    ("radam_lr", "RAdam", {"lr": 5e-4}, None),
+    ("radam_betas_eps", "RAdam", {"lr": 5e-4, "betas": (0.8, 0.9), "eps": 1e-2}, None),
+    ("radam_weight_decay", "RAdam", {"lr": 5e-4, "weight_decay": 0.9}, None),
+    ("radam_decoupled_weight_decay", "RAdam", {"lr": 5e-4, "weight_decay": 0.9,
+                                               "decoupled_weight_decay": True}, None),
+    ("radam_maximize", "RAdam", {"lr": 5e-4, "weight_decay": 0.3, "decoupled_weight_decay": True,
+                                 "maximize": True}, None),
+    ("radam_lr_schedule", "RAdam", {"lr": 5e-4, "betas": (0.9, 0.99), "weight_decay": 0.2},
+     [5e-4 * f for f in WAVE]),
+    ("adamax_defaults", "Adamax", {}, None),
+    ("adamax_lr", "Adamax", {"lr": 0.05}, None),
+    ("adamax_betas_eps", "Adamax", {"lr": 0.05, "betas": (0.5, 0.9), "eps": 0.1}, None),
+    ("adamax_weight_decay", "Adamax", {"lr": 0.05, "weight_decay": 0.9}, None),
+    ("adamax_maximize", "Adamax", {"lr": 0.05, "weight_decay": 0.3, "maximize": True}, None),
+    ("adamax_lr_schedule", "Adamax", {"lr": 0.05, "betas": (0.8, 0.99)}, [0.05 * f for f in WAVE]),
+    ("adadelta_defaults", "Adadelta", {}, None),
+    ("adadelta_lr", "Adadelta", {"lr": 3.0}, None),
+    ("adadelta_rho_eps", "Adadelta", {"rho": 0.5, "eps": 1e-4}, None),
+    ("adadelta_weight_decay", "Adadelta", {"lr": 3.0, "weight_decay": 0.9}, None),
+    ("adadelta_maximize", "Adadelta", {"lr": 3.0, "rho": 0.95, "weight_decay": 0.3, "maximize": True}, None),
+    ("adadelta_lr_schedule", "Adadelta", {"lr": 3.0, "rho": 0.8}, [3.0 * f for f in WAVE]),
 ]
 
 HYPER = {
-    "SGD": ["lr", "momentum", "dampening", "weight_decay", "nesterov"],
-    "Adagrad": ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"],
-    "RMSprop": ["lr", "alpha", "eps", "weight_decay", "momentum", "centered"],
-    "Adam": ["lr", "betas", "eps", "weight_decay", "amsgrad"],
-    "AdamW": ["lr", "betas", "eps", "weight_decay", "amsgrad"],
+    "SGD": ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"],
+    "Adagrad": ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"],
+    "RMSprop": ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"],
+    "Adam": ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"],
+    "AdamW": ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"],
+    "NAdam": ["lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"],
+    "RAdam": ["lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "maximize"],
+    "Adamax": ["lr", "betas", "eps", "weight_decay", "maximize"],
+    "Adadelta": ["lr", "rho", "eps", "weight_decay", "maximize"],
 }
 
 
@@ -86,12 +131,13 @@ def rosenbrock(w):
 
 
 def record(cls_name, kwargs, lrs):
+    sign = -1.0 if kwargs.get("maximize") else 1.0
     w = torch.tensor(START, dtype=torch.float64, requires_grad=True)
     opt = getattr(torch.optim, cls_name)([w], foreach=False, **kwargs)
     grads, weights = [], [w.detach().tolist()]
     for t in range(STEPS):
         opt.zero_grad()
-        rosenbrock(w).backward()
+        (sign * rosenbrock(w)).backward()
         grads.append(w.grad.detach().tolist())
         if lrs is not None:
             for group in opt.param_groups:
@@ -113,8 +159,9 @@ def main():
     runs = []
     for name, cls_name, kwargs, lrs in RUNS:
         grads, weights = record(cls_name, kwargs, lrs)
+        function = "-rosenbrock" if kwargs.get("maximize") else "rosenbrock"
         runs.append({"name": name, "optimizer": cls_name, "kwargs": kwargs, "lrs": lrs,
-                     "grads": grads, "weights": weights})
+                     "function": function, "grads": grads, "weights": weights})
     data = {
         "torch_version": torch.__version__,
         "function": "rosenbrock: (1 - x)^2 + 100 (y - x^2)^2, summed over the starts",
