@@ -706,6 +706,11 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
     """Known critical points: ``{"minimum": (k, 2), "saddle": (m, 2), ...}`` as shaped markers.
 
     ``labels`` optionally maps a kind to its legend text.
+
+    >>> import gdcore as gd
+    >>> s = gd.surfaces.get("himmelblau")
+    >>> markers({"minimum": s.minima, "saddle": s.saddles}).to_dict()["mark"]["type"]
+    'point'
     """
     named_points = _check_named(named_points, "named_points", "markers")
     if labels is not None and not isinstance(labels, Mapping):
@@ -737,7 +742,15 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
 
 
 def arrow(point, direction, *, color="#111111", label="−∇L"):
-    """An arrow from ``point`` along ``direction`` (e.g. minus the gradient, scaled)."""
+    """An arrow from ``point`` along ``direction`` (e.g. minus the gradient, scaled).
+
+    A shaft and a head, layered:
+
+    >>> import gdcore as gd
+    >>> s = gd.surfaces.get("bowl")
+    >>> type(arrow((1.0, 1.0), -0.1 * s.grad([1.0, 1.0]))).__name__
+    'LayerChart'
+    """
     p = check_points(point, "point", "arrow", batched=False)
     q = p + check_points(direction, "direction", "arrow", batched=False)
     # Vega measures a point's angle clockwise from up, in screen space; y grows upward here.
@@ -824,20 +837,37 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
 
 def loss_curve(series: Mapping[str, np.ndarray], *, x_title="step", log=None, width=WIDTH, height=240, colors=PATH_COLORS,
                x_values=None, x_domain=None):
-    """Loss against step for one or more named runs; log axis when it spans decades."""
+    """Loss against step for one or more named runs; log axis when it spans decades.
+
+    >>> import gdcore as gd
+    >>> traj = gd.descend(gd.surfaces.get("bowl"), gd.SGD(lr=0.1), (1.0, 1.0), steps=20)
+    >>> type(loss_curve({"SGD": traj.losses})).__name__
+    'Chart'
+    """
     series = _check_series(series, "series", "loss_curve")
     return curves(series, "loss", x_title=x_title, log=log, width=width, height=height, colors=colors, x_values=x_values,
                   x_domain=x_domain)
 
 
 def lr_curve(series: Mapping[str, np.ndarray], *, x_title="update", log=False, width=WIDTH, height=200, colors=PATH_COLORS):
-    """Learning rate against update number for one or more named schedules."""
+    """Learning rate against update number for one or more named schedules.
+
+    >>> import numpy as np
+    >>> import gdcore as gd
+    >>> lrs = gd.schedules.cosine(0.1, t_max=10)(np.arange(10))
+    >>> lr_curve({"cosine": lrs}).to_dict()["mark"]["type"]
+    'line'
+    """
     series = _check_series(series, "series", "lr_curve")
     return curves(series, "lr", x_title=x_title, log=log, width=width, height=height, colors=colors)
 
 
 def vertical_rules(xs, *, color="#555555", dash=(4, 3), label=None):
-    """Vertical lines at the given x positions (e.g. lr reductions, the stop)."""
+    """Vertical lines at the given x positions (e.g. lr reductions, the stop).
+
+    >>> vertical_rules([10, 30]).to_dict()["mark"]["type"]
+    'rule'
+    """
     xs = _check_values(xs, "xs", "vertical_rules")
     _check_text(label, "label", "vertical_rules")
     data = pd.DataFrame({"x": xs, "label": label or ""})
@@ -850,7 +880,11 @@ def vertical_rules(xs, *, color="#555555", dash=(4, 3), label=None):
 
 
 def band(x0, x1, *, color="#f2b134", opacity=0.2):
-    """A shaded vertical band from ``x0`` to ``x1`` (e.g. the patience window)."""
+    """A shaded vertical band from ``x0`` to ``x1`` (e.g. the patience window).
+
+    >>> band(5, 15).to_dict()["mark"]
+    {'type': 'rect', 'color': '#f2b134', 'opacity': 0.2}
+    """
     x0, x1 = check_real(x0, "x0", "band"), check_real(x1, "x1", "band")
     opacity = check_real(opacity, "opacity", "band", low=0, high=1)
     data = pd.DataFrame({"x": [x0], "x2": [x1]})
@@ -863,6 +897,12 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
     ``critical`` maps a kind ("minimum", "saddle", ...) to points; by default
     the objective's own ``minima`` and ``saddles`` when it has them.
     Every argument is checked; an objective without ``bounds`` needs them given.
+
+    >>> import gdcore as gd
+    >>> s = gd.surfaces.get("himmelblau")
+    >>> traj = gd.descend(s, gd.SGD(lr=0.01), (0.0, 0.0), steps=50)
+    >>> len(landscape(s, {"GD": traj.points}, resolution=20).to_dict()["layer"])  # surface, markers, path
+    3
     """
     _check_loss(objective, "objective", "landscape")
     bounds = _check_window(bounds, objective, "landscape")
@@ -958,6 +998,11 @@ def basin_map(basins, *, width=WIDTH, height=HEIGHT, title=None):
     deep one. With more minima than colours (Rastrigin has 121) a start is
     coloured by the loss of the minimum it reaches instead: repeated colours would
     make different basins look alike. The map is one raster image.
+
+    >>> import gdcore as gd
+    >>> b = gd.basins(gd.surfaces.get("himmelblau"), gd.SGD(lr=0.01), resolution=10, steps=200)
+    >>> type(basin_map(b)).__name__
+    'LayerChart'
     """
     if not all(hasattr(basins, a) for a in ("xs", "ys", "labels", "minima", "minimum_losses")):
         fail("basins", "basin_map", "the result of gdcore.basins(...)", type(basins).__name__)

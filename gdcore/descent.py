@@ -7,6 +7,7 @@ call, never a Python loop over starts.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,6 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from ._checks import ParameterError, _Text, check_int, check_memory, check_points, check_real, describe, fail, real_array
+from .optimizers import SGD, Adam
 
 __all__ = ["descend", "Trajectory"]
 
@@ -60,10 +62,6 @@ class Trajectory:
         :math:`\lVert \nabla L(w_t) \rVert_2` of the full objective, without noise.
     lrs : ndarray, shape (T,)
         The learning rate used by each update (schedule times controller).
-
-    Every array is read-only: the losses are computed from the points on
-    first use, so an edited point would silently change them. Copy one
-    (``traj.points.copy()``) to change it.
     status : str or ndarray of str, shape (B,)
         One of ``"max_steps"``, ``"converged"``, ``"early_stopped"``,
         ``"lr_below"``, ``"diverged"``.
@@ -80,6 +78,19 @@ class Trajectory:
         every update saw the full objective.
     batch_size : int or None
         Samples per update; None for the full objective.
+
+    Every array is read-only: the losses are computed from the points on
+    first use, so an edited point would silently change them. Copy one
+    (``traj.points.copy()``) to change it.
+
+    Examples
+    --------
+    >>> import gdcore as gd
+    >>> traj = gd.descend(gd.surfaces.get("bowl"), gd.SGD(lr=0.1), (1.0, 1.0), steps=20)
+    >>> traj.points.shape, traj.losses.shape, traj.lrs.shape, traj.status
+    ((21, 2), (21,), (20,), 'max_steps')
+    >>> traj.points.flags.writeable, traj.steps_done
+    (False, 20)
     """
 
     points: np.ndarray
@@ -217,8 +228,8 @@ def _checked_control(result):
     return float(lr), bool(stop)
 
 
-def _base_lrs(optimizer, schedule, steps):
-    """The lr of every update before any controller changes it.
+def _base_lrs(optimizer, schedule, steps, name="schedule", what="lr"):
+    """The lr of every update before any controller changes it (or, named ``name``, another ``what``: a momentum).
 
     A gdcore schedule (or any function of an int array) is called once on
     ``np.arange(steps)``; a plain Python function of one step, such as
@@ -227,13 +238,13 @@ def _base_lrs(optimizer, schedule, steps):
     if schedule is None:
         return np.full(steps, float(optimizer.lr))
     if not callable(schedule):
-        fail("schedule", "descend", "a callable schedule lr(t) or None", schedule)
-    expected = "a schedule giving one finite lr >= 0 per step"
+        fail(name, "descend", f"a callable schedule {what}(t) or None", schedule)
+    expected = f"a schedule giving one finite {what} >= 0 per step"
     t = np.arange(steps)
     try:
         lrs = np.asarray(schedule(t))
     except ParameterError as error:  # a gdcore schedule refusing some t (one_cycle ends)
-        fail("schedule", "descend", f"a schedule defined for every update t = 0, ..., {steps - 1}",
+        fail(name, "descend", f"a schedule defined for every update t = 0, ..., {steps - 1}",
              _Text(f"{schedule!r}, which says: {error}"))
     except Exception:  # noqa: BLE001 - a scalar function meeting an array: try it one step at a time
         lrs = None
@@ -243,18 +254,42 @@ def _base_lrs(optimizer, schedule, steps):
             try:
                 value = schedule(k)
             except Exception as error:  # noqa: BLE001 - the student's function: say where it failed
-                fail("schedule", "descend", expected, _Text(f"{schedule!r}, which raised {type(error).__name__}: {error} at t={k}"))
+                fail(name, "descend", expected, _Text(f"{schedule!r}, which raised {type(error).__name__}: {error} at t={k}"))
             if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0 or np.asarray(value).dtype.kind not in "iuf":
-                fail("schedule", "descend", expected, _Text(f"{schedule!r}, which gave {value!r} at t={k}"))
+                fail(name, "descend", expected, _Text(f"{schedule!r}, which gave {value!r} at t={k}"))
             values.append(float(value))
         lrs = np.asarray(values, dtype=np.float64)
     if lrs.dtype.kind not in "iuf":
-        fail("schedule", "descend", expected, _Text(f"{schedule!r}, which gave values of dtype {lrs.dtype}"))
+        fail(name, "descend", expected, _Text(f"{schedule!r}, which gave values of dtype {lrs.dtype}"))
     lrs = lrs.astype(np.float64, copy=False)
     if not np.all(np.isfinite(lrs)) or np.any(lrs < 0):
         bad = int(np.flatnonzero(~(np.isfinite(lrs) & (lrs >= 0)))[0])
-        fail("schedule", "descend", expected, _Text(f"{schedule!r}, which gave {lrs[bad]!r} at t={bad}"))
+        fail(name, "descend", expected, _Text(f"{schedule!r}, which gave {lrs[bad]!r} at t={bad}"))
     return lrs
+
+
+def _with_momentum(optimizer, momentum):
+    """``optimizer`` with ``momentum`` where torch's ``cycle_momentum`` writes it: SGD's momentum, Adam's beta1."""
+    if isinstance(optimizer, SGD):
+        return dataclasses.replace(optimizer, momentum=momentum)
+    return dataclasses.replace(optimizer, betas=(momentum, optimizer.betas[1]))
+
+
+def _momenta(optimizer, momentum_schedule, steps):
+    """The momentum of every update (None without a momentum schedule), each one the optimizer accepts."""
+    if momentum_schedule is None:
+        return None
+    if not isinstance(optimizer, (SGD, Adam)):
+        fail("momentum_schedule", "descend", "None unless the optimizer is SGD, Adam or AdamW", momentum_schedule)
+    momenta = _base_lrs(optimizer, momentum_schedule, steps, "momentum_schedule", "momentum")
+    # The optimizers' checks are ranges: the smallest and the largest momentum stand for all.
+    for momentum in {float(momenta.min()), float(momenta.max())} if steps else ():
+        try:
+            _with_momentum(optimizer, momentum)
+        except ParameterError as error:
+            fail("momentum_schedule", "descend", f"a schedule of momenta that {type(optimizer).__name__} accepts",
+                 _Text(f"{momentum_schedule!r}, which gave {momentum!r}: {error}"))
+    return momenta
 
 
 def _check_run_size(steps, record_every, w0, sampled, name, owner, value, hint=True):
@@ -316,6 +351,7 @@ def descend(
     max_norm=1e8,
     record_every=1,
     monitor=None,
+    momentum_schedule=None,
 ):
     r"""Run an optimizer on an objective from one start or a batch of starts.
 
@@ -362,6 +398,15 @@ def descend(
         What the controller watches instead of the training loss, e.g. a
         validation set ``objective.resample(1)``: anything with ``loss(w)``.
         Only with a controller; ``losses`` stay the training objective's.
+    momentum_schedule : callable, optional
+        :math:`\mu_t` = ``momentum_schedule(t)``, called as ``schedule`` is:
+        update ``t`` runs with ``SGD.momentum`` (or the ``beta1`` of ``Adam``
+        and ``AdamW``) set to :math:`\mu_t`, the optimizer's own value unused,
+        as torch's ``CyclicLR`` and ``OneCycleLR`` do with
+        ``cycle_momentum=True`` (their default). See
+        :func:`~gdcore.schedules.cyclic_momentum` and
+        :func:`~gdcore.schedules.one_cycle_momentum`. The momentum buffer
+        (Adam's first moment) carries on across the changes, as in torch.
     batch_size : int, optional
         :math:`|B_t|`: 1 is SGD on single samples, None the full batch. Each
         epoch is a fresh permutation of the samples; its last batch holds the remainder.
@@ -478,6 +523,7 @@ def descend(
     watched, watched_name = (objective, "objective") if monitor is None else (monitor, "monitor")
     _check_run_size(steps, record_every, w0, batch_size is not None, "steps", owner, steps)
     base_lrs = _base_lrs(optimizer, schedule, steps)
+    momenta = _momenta(optimizer, momentum_schedule, steps)
     if controller is not None:
         controller.reset()
 
@@ -527,6 +573,8 @@ def descend(
             # recomputing it as schedule x ratio would drift an ulp below min_lr.
             lr = held_lr if held_base == base else base * scale
             lrs[t] = lr
+            if momenta is not None:  # this update's momentum (SGD) or beta1 (Adam, AdamW), as torch cycles it
+                update = _with_momentum(optimizer, momenta[t])._update
             w_new, state = update(w, g, state, lr)
             # hypot never overflows, and NaN fails the comparison: non-finite weights are outside too.
             inside = _norm(w_new) <= max_norm

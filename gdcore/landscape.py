@@ -126,6 +126,16 @@ class Slice:
 
     ``losses[i, j]`` is the loss at ``w + alphas[j] * d1 + betas[i] * d2`` (rows are
     :math:`\beta`, as a map's rows are its y). ``center`` is ``w``.
+
+    >>> import numpy as np
+    >>> import gdcore as gd
+    >>> X, y = gd.datasets.moons(n_samples=100, noise=0.1, seed=0)
+    >>> net = gd.nn.MLP(X, y, hidden=(8,))
+    >>> w = net.init(seed=0)
+    >>> d1, d2 = (gd.landscape.directions(net, w, seed=k) for k in (0, 1))
+    >>> sl = gd.landscape.plane(net, w, d1, d2, span=1.0, resolution=11)
+    >>> sl.losses.shape, bool(np.isclose(sl.losses[5, 5], net.loss(w)))  # the centre is w itself
+    ((11, 11), True)
     """
 
     alphas: np.ndarray
@@ -198,6 +208,17 @@ class PathPCA:
     ``components`` (2, d) are the unit directions, ``coords`` (T+1, 2) the path's coordinates
     :math:`((w_t - w_T)\cdot u_1, (w_t - w_T)\cdot u_2)`, ``explained`` the share of the
     path's variance (about :math:`w_T`) each direction explains, ``center`` is :math:`w_T`.
+
+    >>> import numpy as np
+    >>> import gdcore as gd
+    >>> X, y = gd.datasets.moons(n_samples=100, noise=0.1, seed=0)
+    >>> net = gd.nn.MLP(X, y, hidden=(8,))
+    >>> traj = gd.descend(net, gd.Adam(lr=0.05), net.init(seed=0), steps=50)
+    >>> p = gd.landscape.pca(traj)
+    >>> p.components.shape, p.coords.shape, bool(np.allclose(p.center, traj.final))
+    ((2, 42), (51, 2), True)
+    >>> bool(np.allclose(p.coords[-1], 0.0)), bool(p.explained[0] >= p.explained[1])
+    (True, True)
     """
 
     components: np.ndarray

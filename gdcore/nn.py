@@ -68,6 +68,17 @@ class MLP:
 
     Attributes: ``dim`` (the number of parameters), ``n_samples``, ``sizes`` (the width of
     every layer, input to output), ``n_classes``.
+
+    Examples
+    --------
+    >>> import gdcore as gd
+    >>> X, y = gd.datasets.moons(n_samples=100, noise=0.1, seed=0)
+    >>> net = gd.nn.MLP(X, y, hidden=(8,), activation="tanh")
+    >>> net.dim, net.sizes, net.n_classes
+    (42, (2, 8, 2), 2)
+    >>> w0 = net.init(seed=0)
+    >>> net.loss(w0).shape, net.grad(w0).shape, net.loss(w0[None].repeat(3, 0), batch=[0, 5]).shape
+    ((), (42,), (3,))
     """
 
     def __init__(self, X, y, hidden=(16, 16), activation="tanh", weight_decay=0.0, n_classes=None):

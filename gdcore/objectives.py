@@ -17,7 +17,10 @@ gradient descent follows. Three objectives are built in:
   so a test set drawn with a ``shift`` is the train loss moved sideways.
 
 Each also has ``name``, ``title``, ``formula`` and ``bounds`` so charts can plot
-its full loss like a surface, ``hessian(w)`` of the full loss, and
+its full loss like a surface, ``dim`` (2, the number of weights),
+``hessian(w)`` of the full loss, ``max_stable_lr_at(w)`` (:math:`2/\lambda_{\max}`
+of that Hessian, as on a surface), ``per_sample_grad(w)`` (every
+:math:`\nabla \ell_i` at once, shape ``w.shape[:-1] + (n_samples, 2)``) and
 ``resample(seed)``: the same model and size with fresh samples (a test set).
 
 The batch protocol
@@ -54,7 +57,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from gdcore._checks import check_int, check_memory, check_points, check_real, fail, real_array
+from gdcore._checks import check_int, check_memory, check_points, check_real, describe, fail, real_array
+from gdcore.surfaces import _stable_lr
 
 __all__ = [
     "LinearRegression",
@@ -94,6 +98,7 @@ class _DataObjective:
     """
 
     n_samples: int
+    dim: ClassVar[int] = 2
 
     def loss(self, w, batch=None):
         """Mean loss over ``batch`` (all samples when None), shape ``w.shape[:-1]``."""
@@ -106,6 +111,59 @@ class _DataObjective:
     def hessian(self, w):
         """Hessian of the full loss, shape ``w.shape[:-1] + (2, 2)``."""
         return self._mean(self._hessians, w, None, (2, 2))
+
+    def per_sample_grad(self, w):
+        r"""Every sample's gradient :math:`\nabla \ell_i(w)`, shape ``w.shape[:-1] + (n_samples, 2)``.
+
+        .. math::
+
+            G_{\ldots, i, :} = \nabla \ell_i(w_{\ldots}), \qquad
+            \frac{1}{n}\sum_{i=1}^{n} G_{\ldots, i, :} = \nabla L(w_{\ldots}),
+
+        so ``per_sample_grad(w)[..., i, :]`` equals ``grad(w, batch=[i])`` and
+        their mean over the sample axis is ``grad(w)``: what a homework needs to
+        measure the gradient noise of SGD (its variance over samples). Same
+        convention as ``grad``: PyTorch's ``backward()`` of the single-sample
+        loss (no factor 1/2 on squared errors).
+
+        >>> import numpy as np
+        >>> obj = linear_regression(n_samples=5, seed=0)
+        >>> G = obj.per_sample_grad(np.zeros((3, 2)))
+        >>> G.shape
+        (3, 5, 2)
+        >>> bool(np.allclose(G.mean(axis=-2), obj.grad(np.zeros((3, 2)))))
+        True
+        >>> bool(np.allclose(G[0, 4], obj.grad([0.0, 0.0], batch=[4])))
+        True
+        """
+        w = self._points(w)
+        lead = w.shape[:-1]
+        points = int(np.prod(lead, dtype=np.int64))
+        check_memory(16 * points * self.n_samples, "w", f"{type(self).__name__}.per_sample_grad", describe(w),
+                     f"the gradients of {points} points x {self.n_samples} samples",
+                     "ask for fewer points at once")
+        with np.errstate(all="ignore"):
+            out = self._grads(w.reshape(-1, 1, 2), np.arange(self.n_samples))
+        return out.reshape(lead + (self.n_samples, 2))
+
+    def max_stable_lr_at(self, w):
+        r"""Gradient descent's stability bound for the local quadratic model of the full loss at ``w``.
+
+        .. math::
+
+            \eta_{\max}(w) = \frac{2}{\lambda_{\max}\!\left(\nabla^2 L(w)\right)},
+
+        shape ``w.shape[:-1]``; :math:`+\infty` where :math:`\lambda_{\max} \le 0`, NaN
+        where the Hessian is not finite: exactly
+        :meth:`gdcore.surfaces.Surface.max_stable_lr_at`, on :meth:`hessian`.
+        Full-batch gradient descent with a constant rate :math:`\eta` settles in a
+        minimum from nearby iff :math:`\eta < \eta_{\max}` there.
+
+        >>> obj = linear_regression(n_samples=200, seed=0)  # a quadratic: the same bound everywhere
+        >>> round(float(obj.max_stable_lr_at([0.0, 0.0])), 4), round(float(obj.max_stable_lr_at([5.0, 5.0])), 4)
+        (0.3847, 0.3847)
+        """
+        return _stable_lr(self.hessian(w))
 
     def resample(self, seed):
         """The same model and size with fresh samples drawn from ``seed``: a test set."""
@@ -195,6 +253,18 @@ class LinearRegression(_DataObjective):
         The data (read-only).
     minimizer : ndarray of shape (2,)
         The least-squares line (slope, intercept) of the stored data.
+    dim : int
+        2, the number of weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> obj = LinearRegression(n_samples=50, noise=0.1, seed=3)
+    >>> obj.dim, obj.x.shape, bool(np.linalg.norm(obj.grad(obj.minimizer)) < 1e-12)
+    (2, (50,), True)
+    >>> H = 2 * np.mean([[obj.x**2, obj.x], [obj.x, np.ones(50)]], axis=-1)  # by hand
+    >>> bool(np.allclose(obj.hessian([0.0, 0.0]), H))
+    True
     """
 
     n_samples: int = 200
@@ -235,6 +305,12 @@ class LinearRegression(_DataObjective):
 
     def _losses(self, w, idx):
         return (w[..., 0] * self.x[idx] + w[..., 1] - self.y[idx]) ** 2
+
+    def _grads(self, w, idx):
+        # 2 r_i (x_i, 1), one row per sample: only per_sample_grad needs them all.
+        phi = self._phi[idx]
+        residual = w[..., 0] * phi[..., 0] + w[..., 1] - self.y[idx]
+        return 2.0 * residual[..., None] * phi
 
     def _mean_grad(self, w, idx):
         # The mean of 2 r_i (x_i, 1) as one product r @ phi / k, with the features (x_i, 1)
@@ -314,6 +390,18 @@ class LogisticRegression(_DataObjective):
         The feature (read-only).
     y : ndarray of shape (n_samples,)
         The labels, 0.0 or 1.0 (read-only).
+    dim : int
+        2, the number of weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> obj = LogisticRegression(n_samples=40, seed=1)
+    >>> sorted(set(obj.y.tolist())), obj.per_sample_grad([0.0, 0.0]).shape
+    ([0.0, 1.0], (40, 2))
+    >>> g = (0.5 - obj.y)[:, None] * np.stack([obj.x, np.ones(40)], axis=-1)  # sigma(0) = 1/2
+    >>> bool(np.allclose(obj.per_sample_grad([0.0, 0.0]), g))
+    True
     """
 
     n_samples: int = 200
@@ -409,10 +497,30 @@ class Sampled(_DataObjective):
     ``shift`` and :math:`n` the ``n_samples``. Each sample's minimum sits at a
     surface minimum plus :math:`o_i`, so mini-batches disagree about where to go
     (the noise of SGD), and the full loss is the surface blurred by the offsets.
-    A test set is ``resample(seed)``; one whose data moved systematically, as in
-    the flat-versus-sharp-minima argument (Keskar et al. 2017), is
-    ``dataclasses.replace(train, seed=1, shift=(0.3, 0.0))``. Gradient and
-    Hessian are the surface's at :math:`w - o_i`, averaged.
+    A test set is ``resample(seed)`` (fresh draws from the same distribution); the
+    same draws moved systematically by :math:`d`, as in the flat-versus-sharp-minima
+    argument (Keskar et al. 2017), are ``train.shifted(d)``, whose loss is
+    :math:`L_{\text{test}}(w) = L_{\text{train}}(w - d)`. (``dataclasses.replace(train,
+    seed=1, shift=d)`` is not that: a new seed redraws every offset, so it mixes a
+    shift with a resample.) Gradient, per-sample gradients and Hessian are the
+    surface's at :math:`w - o_i`, averaged or not; ``max_stable_lr_at`` is
+    :math:`2/\lambda_{\max}` of that Hessian.
+
+    With ``spread=0`` every sample is the surface moved by :math:`\mu`, so
+    ``minima``, ``saddles`` and ``maxima`` are the surface's moved by
+    :math:`\mu` (the surface's own arrays when :math:`\mu = 0`). With a spread
+    the full loss is a blurred surface whose critical points have moved and may
+    have vanished: they are None (not known), and
+    :func:`gdcore.critical.critical_point` finds them from the surface's.
+
+    The blur is strong for a narrow well. On ``flat_sharp`` (sharp well of width
+    0.25) the default ``spread=0.3`` with 64 samples (seed 0) leaves the flat
+    minimum almost as it was (loss -0.886 to -0.804, :math:`\lambda_{\max}` 1.09
+    to 0.94) but makes the sharp one shallow and wide (loss -0.883 to -0.301,
+    :math:`\lambda_{\max}` 16.1 to 3.2): what SGD meets is this blurred train
+    loss, and the sharp minimum is still the sharper of the two, but 3.4 times,
+    not 15. Pass ``spread=0.1`` (:math:`\lambda_{\max}` 12.4) to keep it sharp; the
+    default stays 0.3 because it is the DESIGN's and the pages' noise level.
 
     Parameters
     ----------
@@ -422,7 +530,8 @@ class Sampled(_DataObjective):
     n_samples : int
         :math:`n \ge 1`.
     spread : float
-        :math:`\sigma \ge 0`; 0 makes every sample the shifted surface.
+        :math:`\sigma \ge 0`; 0 makes every sample the shifted surface. Blurs
+        wells narrower than about :math:`\sigma` (see above).
     seed : int
         Seeds ``np.random.default_rng`` for the offsets.
     shift : pair of floats
@@ -435,6 +544,11 @@ class Sampled(_DataObjective):
     name, title, formula, bounds
         For charts; ``bounds`` are the surface's (None when it has none), so train and
         test sets share a frame.
+    minima, saddles, maxima : ndarray of shape (k, 2), or None
+        The surface's critical points moved by :math:`\mu` when ``spread == 0``;
+        None with a spread (or when the surface lists none).
+    dim : int
+        2, the number of weights.
 
     Examples
     --------
@@ -446,6 +560,12 @@ class Sampled(_DataObjective):
     >>> test = train.resample(1)
     >>> bool(np.array_equal(train.offsets, test.offsets)), test.n_samples
     (False, 64)
+    >>> moved = train.shifted((0.5, 0.0))  # the same draws, moved: L_train(w - d)
+    >>> bool(np.array_equal(moved.offsets, train.offsets + (0.5, 0.0)))
+    True
+    >>> exact = Sampled(Quadratic(eigenvalues=(1.0, 4.0)), spread=0.0)
+    >>> exact.minima.tolist(), train.minima is None
+    ([[0.0, 0.0]], True)
     """
 
     surface: Any
@@ -491,6 +611,75 @@ class Sampled(_DataObjective):
         """The surface's plotting window, or None when the surface has none."""
         return getattr(self.surface, "bounds", None)
 
+    def shifted(self, shift):
+        r"""The same draws moved by ``shift``: offsets :math:`o_i + d`, a test loss
+        :math:`L_{\text{test}}(w) = L_{\text{train}}(w - d)`.
+
+        .. math::
+
+            \ell^{\text{test}}_i(w) = f\bigl(w - (o_i + d)\bigr)
+            = \ell_i(w - d), \qquad d = \texttt{shift},
+
+        the flat-versus-sharp-minima argument (Keskar et al. 2017): a test set is
+        the train set moved a little, so a minimum pays for its sharpness. The
+        result is a ``Sampled`` with the same ``surface``, ``n_samples``,
+        ``spread`` and ``seed`` (so the same standard-normal draws) and
+        ``shift`` :math:`\mu + d`. From a train set (:math:`\mu = 0`) its offsets
+        are ``offsets + shift`` bit for bit. Compare :meth:`resample`, which
+        redraws the offsets.
+
+        >>> import numpy as np
+        >>> from gdcore.surfaces import get
+        >>> train = Sampled(get("flat_sharp"), n_samples=16, seed=0)
+        >>> test = train.shifted((0.2, -0.1))
+        >>> test.shift, bool(np.array_equal(test.offsets, train.offsets + (0.2, -0.1)))
+        ((0.2, -0.1), True)
+        >>> w = np.array([1.5, -0.5])
+        >>> bool(np.isclose(test.loss(w), train.loss(w - (0.2, -0.1))))
+        True
+        """
+        d = check_points(shift, "shift", "Sampled.shifted", batched=False)
+        return dataclasses.replace(self, shift=(self.shift[0] + float(d[0]), self.shift[1] + float(d[1])))
+
+    def _critical(self, attr):
+        points = getattr(self.surface, attr, None)
+        if self.spread != 0.0 or points is None:
+            return None
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        if self.shift == (0.0, 0.0):
+            return points
+        return _frozen(points + np.asarray(self.shift))
+
+    @property
+    def minima(self):
+        """The surface's minima moved by ``shift`` when ``spread == 0``, else None."""
+        return self._critical("minima")
+
+    @property
+    def saddles(self):
+        """The surface's saddles moved by ``shift`` when ``spread == 0``, else None."""
+        return self._critical("saddles")
+
+    @property
+    def maxima(self):
+        """The surface's maxima moved by ``shift`` when ``spread == 0``, else None."""
+        return self._critical("maxima")
+
+    def max_stable_lr_at(self, w):
+        r""":math:`2/\lambda_{\max}` of the full loss's Hessian at ``w`` (needs ``surface.hessian``).
+
+        >>> from gdcore.surfaces import Quadratic
+        >>> obj = Sampled(Quadratic(eigenvalues=(1.0, 4.0)), n_samples=8, seed=0)
+        >>> float(obj.max_stable_lr_at([0.3, -0.2]))  # every sample has Hessian diag(1, 4)
+        0.5
+        """
+        self._need_hessian("Sampled.max_stable_lr_at")
+        return super().max_stable_lr_at(w)
+
+    def _need_hessian(self, owner):
+        if not callable(getattr(self.surface, "hessian", None)):
+            fail("surface", owner, "a surface with a hessian(w) method", self.surface)
+
     def _losses(self, w, idx):
         return self.surface.loss(w - self.offsets[idx])
 
@@ -498,6 +687,5 @@ class Sampled(_DataObjective):
         return self.surface.grad(w - self.offsets[idx])
 
     def _hessians(self, w, idx):
-        if not callable(getattr(self.surface, "hessian", None)):
-            fail("surface", "Sampled.hessian", "a surface with a hessian(w) method", self.surface)
+        self._need_hessian("Sampled.hessian")
         return self.surface.hessian(w - self.offsets[idx])

@@ -116,6 +116,9 @@ class Surface:
     n_samples : None
         Marks the surface as analytic (one exact loss, no data samples) for
         :func:`gdcore.descend`.
+    dim : int
+        2, the number of weights :math:`d` of a point ``(..., d)`` (as on every
+        objective and :class:`gdcore.nn.MLP`).
 
     Notes
     -----
@@ -155,6 +158,7 @@ class Surface:
     maxima: np.ndarray = ()
 
     n_samples: ClassVar[None] = None
+    dim: ClassVar[int] = 2
 
     def __post_init__(self):
         owner = type(self).__name__
@@ -253,16 +257,21 @@ class Surface:
         >>> round(float(s.max_stable_lr_at(s.minima[0])), 6)
         0.024306
         """
-        hessian = self._hessian_xy(*self._xy(w, "max_stable_lr_at", None))
-        finite = np.all(np.isfinite(hessian), axis=(-2, -1))
-        # eigvalsh gives garbage (or fails) for a non-finite matrix: such a point has no bound, NaN.
-        top = np.linalg.eigvalsh(np.where(finite[..., None, None], hessian, 0.0))[..., -1]
-        out = np.full(top.shape, np.inf)
-        with np.errstate(all="ignore"):
-            np.divide(2.0, top, out=out, where=top > 0)
-        out[~finite] = np.nan
-        return out[()]
+        return _stable_lr(self._hessian_xy(*self._xy(w, "max_stable_lr_at", None)))
 
+
+
+def _stable_lr(hessian):
+    """``2 / lambda_max`` of each symmetric matrix in ``hessian`` (..., d, d): the shared body of
+    every ``max_stable_lr_at``; inf where lambda_max <= 0, NaN where the matrix is not finite."""
+    finite = np.all(np.isfinite(hessian), axis=(-2, -1))
+    # eigvalsh gives garbage (or fails) for a non-finite matrix: such a point has no bound, NaN.
+    top = np.linalg.eigvalsh(np.where(finite[..., None, None], hessian, 0.0))[..., -1]
+    out = np.full(top.shape, np.inf)
+    with np.errstate(all="ignore"):
+        np.divide(2.0, top, out=out, where=top > 0)
+    out[~finite] = np.nan
+    return out[()]
 
 
 # --- Quadratic: 0.5 (w - c)^T A (w - c) with A = R diag(l1, l2) R^T -------------------------------

@@ -42,6 +42,17 @@ class SWAResult:
         The same two losses at the average.
     test : objective
         The objective the test losses come from.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gdcore as gd
+    >>> obj = gd.objectives.Sampled(gd.surfaces.get("flat_sharp"), n_samples=32, seed=0)
+    >>> res = gd.swa(obj, gd.SGD(lr=0.05), (-1.0, 0.5), cycles=4, cycle_length=25, batch_size=4, seed=0)
+    >>> res.snapshots.shape, res.snapshot_steps.tolist(), len(res.trajectory.points)
+    ((4, 2), [25, 50, 75, 100], 101)
+    >>> bool(np.allclose(res.average, res.snapshots.mean(axis=0)))
+    True
     """
 
     trajectory: Trajectory

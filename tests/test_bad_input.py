@@ -123,11 +123,17 @@ cases("Sampled", "seed", NOT_AN_INT + [None, -1], lambda v: gd.objectives.Sample
 cases("Sampled", "shift", NOT_ONE_POINT, lambda v: gd.objectives.Sampled(BOWL, shift=v))
 cases("Sampled.hessian", "surface", [0], lambda v: gd.objectives.Sampled(
     type("NoHessian", (), {"loss": lambda s, w: BOWL.loss(w), "grad": lambda s, w: BOWL.grad(w)})()).hessian((0.0, 0.0)))
+cases("Sampled.max_stable_lr_at", "surface", [0], lambda v: gd.objectives.Sampled(
+    type("NoHessian", (), {"loss": lambda s, w: BOWL.loss(w), "grad": lambda s, w: BOWL.grad(w)})()).max_stable_lr_at((0.0, 0.0)))
+cases("Sampled.shifted", "shift", NOT_ONE_POINT, SAMPLED.shifted)
 for obj in (LIN, LOG, SAMPLED):
     owner = type(obj).__name__
     points = [v for v in NOT_POINTS if not (isinstance(v, list) and len(v) == 2 and all(isinstance(x, float) for x in v))]
-    for method in ("loss", "grad", "hessian"):
+    for method in ("loss", "grad", "hessian", "per_sample_grad", "max_stable_lr_at"):
         cases(owner, "w", points, lambda v, f=getattr(obj, method): f(v))
+    # Every sample's gradient at a billion points would need hundreds of GiB: refused before allocating.
+    cases(f"{owner}.per_sample_grad", "w", [np.broadcast_to(np.zeros(2), (10**9, 2))],
+          lambda v, o=obj: o.per_sample_grad(v))
     batches = [np.array([0.5]), np.array([True]), [20], [-1], [], "a", np.zeros((3, 1), dtype=int), 3.0, [1j], np.array([[0], [1]])]
     cases(owner, "batch", batches, lambda v, o=obj: o.grad(np.zeros(2), v))
     cases(owner, "batch", [np.zeros((2, 1), dtype=int)], lambda v, o=obj: o.loss(np.zeros((3, 2)), v))
@@ -141,6 +147,11 @@ OPTIMIZERS = {
     gd.RMSprop: dict(lr=0.1, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False),
     gd.Adam: dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False),
     gd.AdamW: dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=False),
+    gd.NAdam: dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
+                   decoupled_weight_decay=False),
+    gd.RAdam: dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled_weight_decay=False),
+    gd.Adamax: dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0),
+    gd.Adadelta: dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0),
 }
 BOOLS_BAD = [1, 0, "True", None, np.array([True]), 1.0]
 BETAS_BAD = [0.9, (0.9,), (0.9, 0.999, 0.5), (0.9, "0.9"), (0.9, NAN), (1.0, 0.9), (0.9, True), (1j, 0.9), "ab", None]
@@ -168,6 +179,13 @@ for cls, defaults in OPTIMIZERS.items():
                                      state._replace(step=True), tuple(state)],
           lambda v, o=opt: o.step(w, g, v))
     cases(f"{owner}.step", "lr", NOT_A_FLOAT + [-1.0], lambda v, o=opt, s=state: o.step(w, g, s, v))
+    # maximize is keyword only on every optimizer, as in torch.
+    cases(owner, "maximize", BOOLS_BAD, lambda v, c=cls: c(maximize=v))
+cases("Adadelta", "rho", [1.5], lambda v: gd.Adadelta(rho=v))
+cases("Adadelta", "eps", [0.0], lambda v: gd.Adadelta(eps=v))  # with eps = 0 the weights never move
+_nadam_state = gd.NAdam().init(np.zeros(2))
+cases("NAdam.step", "state", [_nadam_state._replace(mu_product=v) for v in (NAN, 1.5, -0.1, "0.5", None, True, np.ones(2))],
+      lambda v: gd.NAdam().step(np.zeros(2), np.ones(2), v))
 
 # ---------------------------------------------------------------------------- schedules
 
@@ -211,6 +229,53 @@ cases("cosine", "eta_min", [0.2], lambda v: S.cosine(0.1, 10, v))
 cases("cyclic", "max_lr", [0.001], lambda v: S.cyclic(0.01, v))
 cases("one_cycle", "pct_start", [0.05, 1.5], lambda v: S.one_cycle(0.1, 20, v))
 cases("swa_cyclic", "lr_min", [0.2], lambda v: S.swa_cyclic(0.1, v, 5))
+
+# Issue 11: factor schedules, sequences, chains, three phases and cycled momenta.
+MORE_FACTORIES = {
+    S.lambda_lr: dict(lr=0.1, factor=lambda t: 1.0),
+    S.multiplicative: dict(lr=0.1, factor=lambda t: 0.9),
+    S.linear: dict(lr=0.1, start_factor=0.5, end_factor=1.0, total_iters=5),
+    S.polynomial: dict(lr=0.1, total_iters=5, power=1.0),
+    S.constant_factor: dict(lr=0.1, factor=0.5, total_iters=5),
+    S.sequential: dict(schedules=[S.constant(0.1), S.cosine(0.1, 10)], milestones=[5]),
+    S.chain: dict(schedules=[S.constant(0.1), S.exponential(0.1, 0.9)]),
+    S.cyclic_momentum: dict(base_momentum=0.8, max_momentum=0.9, step_size_up=5, step_size_down=3, mode="triangular",
+                            gamma=1.0),
+    S.one_cycle_momentum: dict(total_steps=20, pct_start=0.3, anneal_strategy="cos", base_momentum=0.85,
+                               max_momentum=0.95, three_phase=False),
+}
+NOT_A_BOOL = [1, 0, "True", None, np.array([True]), 1.0]
+NOT_SCHEDULES = [None, 0.1, S.constant(0.1), "cosine", [], [lambda t: 0.1], [S.constant(0.1), 3], object()]
+for factory, defaults in MORE_FACTORIES.items():
+    owner = factory.__name__
+    for name, value in defaults.items():
+        if name in INT_PARAMS | {"total_iters"}:
+            bad = NOT_AN_INT + [0, -3] + ([] if name == "step_size_down" else [None])
+        elif name in OPTION_PARAMS:
+            bad = OPTION_PARAMS[name]
+        elif name == "three_phase":
+            bad = NOT_A_BOOL
+        elif name == "milestones":
+            bad = [3, [0], [1.5], [True], None, "ab", [1j], [], [2, 5]]
+        elif name == "schedules":
+            bad = NOT_SCHEDULES + ([[S.cosine(0.1, 10)], [S.constant(0.1), S.constant(0.2)],
+                                    [S.one_cycle(0.1, 10)], [S.lambda_lr(0.1, lambda t: 1.0)]] if owner == "chain" else [])
+        elif name == "factor" and owner != "constant_factor":
+            bad = [None, 0.5, "x", S.constant(0.1), object()]
+        else:
+            bad = NOT_A_FLOAT + [None, -0.5] + ([1.5] if name in ("factor", "start_factor", "end_factor") else [])
+        cases(owner, name, bad, lambda v, f=factory, d=defaults, n=name: f(**{**d, n: v}))
+    schedule = factory(**defaults)
+    cases(owner, "t", T_BAD + {"one_cycle_momentum": [20], "multiplicative": [10**7 + 1]}.get(owner, []),
+          lambda v, s=schedule: s(v))
+for make in (S.lambda_lr, S.multiplicative):
+    cases(make.__name__, "factor", [lambda t: -1.0, lambda t: "x", lambda t: 1 / 0, lambda t: NAN, lambda t: True,
+                                    lambda t: 1j, lambda t: [1.0]],
+          lambda f, m=make: m(0.1, f)(np.arange(3)))
+cases("one_cycle", "three_phase", NOT_A_BOOL, lambda v: S.one_cycle(0.1, 20, three_phase=v))
+cases("sequential", "schedules", [[S.one_cycle(0.1, 3), S.constant(0.1)]], lambda v: S.sequential(v, [5]))
+cases("cyclic_momentum", "max_momentum", [0.7, 1.0], lambda v: S.cyclic_momentum(0.8, v))
+cases("one_cycle_momentum", "pct_start", [0.05, 1.5], lambda v: S.one_cycle_momentum(20, v))
 
 # ---------------------------------------------------------------------------- controller
 
@@ -291,6 +356,14 @@ cases("descend", "tol", NOT_A_FLOAT + [-1.0], lambda v: descend_with(tol=v))
 cases("descend", "noise", NOT_A_FLOAT + [None, -1.0], lambda v: descend_with(noise=v))
 cases("descend", "max_norm", NOT_A_FLOAT + [None, 0.0, -1.0], lambda v: descend_with(max_norm=v))
 cases("descend", "record_every", NOT_AN_INT + [None, 0, -1], lambda v: descend_with(record_every=v))
+cases("descend", "momentum_schedule", [3.0, "cyclic", lambda t: -0.1, lambda t: NAN, lambda t: 1j, lambda t: 1 / 0,
+                                       S.one_cycle_momentum(5)],
+      lambda v: descend_with(momentum_schedule=v))
+cases("descend", "momentum_schedule", [lambda t: 1.0, lambda t: 0.5 if t else 1.5],
+      lambda v: descend_with(optimizer=gd.Adam(), momentum_schedule=v))
+cases("descend", "momentum_schedule", [lambda t: 0.9], lambda v: descend_with(optimizer=gd.RMSprop(), momentum_schedule=v))
+cases("descend", "momentum_schedule", [lambda t: 0.0], lambda v: descend_with(optimizer=gd.SGD(momentum=0.9, nesterov=True),
+                                                                           momentum_schedule=v))
 
 # ---------------------------------------------------------------------------- critical points and basins
 
@@ -501,6 +574,13 @@ def test_bad_input_fails_at_once_naming_the_parameter(call, name, owner):
     assert isinstance(info.value, ValueError) and isinstance(info.value, TypeError)
 
 
+def test_the_suite_covers_every_schedule_and_descends_momentum_schedule():
+    cases_of = {(owner, name) for name, owner in ((case.values[1], case.values[2]) for case in CASES)}
+    owners = {owner for owner, _ in cases_of}
+    assert set(S.__all__) - {"Schedule"} <= owners, sorted(set(S.__all__) - {"Schedule"} - owners)
+    assert ("descend", "momentum_schedule") in cases_of and ("one_cycle", "three_phase") in cases_of
+
+
 def test_the_suite_covers_every_public_callable():
     owners = {owner for *_, owner in (case.values for case in CASES)}
     public = {"descend", "classify", "basins", "critical_point", "swa", "PlateauController", "PlateauController.step",
@@ -508,6 +588,8 @@ def test_the_suite_covers_every_public_callable():
     public |= {cls.__name__ for cls in OPTIMIZERS} | {f"{cls.__name__}.{m}" for cls in OPTIMIZERS for m in ("init", "step")}
     public |= {f.__name__ for f in FACTORIES}
     public |= {f"Surface('himmelblau').{m}" for m in ("loss", "grad", "hessian", "max_stable_lr_at")}
+    public |= {"Sampled.shifted", "Sampled.max_stable_lr_at"}
+    public |= {f"{o}.per_sample_grad" for o in ("LinearRegression", "LogisticRegression", "Sampled")}
     if charts is not None:
         # Every chart builder but the three that take only a chart, Altair axis options or nothing to check.
         public |= set(charts.__all__) - {"log_axis", "axis_titles"} - {n for n in charts.__all__ if n.isupper()}

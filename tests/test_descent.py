@@ -394,3 +394,64 @@ def test_a_schedule_too_short_for_the_run_says_so():
     with pytest.raises(ParameterError, match=r"'schedule' parameter of descend must be a schedule defined for every "
                                              r"update t = 0, \.\.\., 29\. Got one_cycle\(.*\[0, 19\]"):
         descend(BOWL, gd.SGD(), (1.0, 0.0), 30, schedule=gd.schedules.one_cycle(0.1, 20))
+
+
+# ----------------------------------------------------------------- momentum_schedule (issue 11)
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+RUNS = json.loads((Path(__file__).parent / "reference" / "more_schedules.json").read_text())["runs"]
+
+
+def _spec(spec):
+    return getattr(gd.schedules, spec["name"])(**spec["kwargs"])
+
+
+@pytest.mark.parametrize("run", RUNS, ids=[f"{r['optimizer']}+{r['torch_scheduler']}" for r in RUNS])
+def test_a_cycling_torch_run_with_its_momentum_is_reproduced(run):
+    # torch: SGD/Adam/AdamW with CyclicLR or OneCycleLR at their default cycle_momentum=True, on the bowl.
+    bowl = gd.surfaces.Quadratic(tuple(run["bowl"]["eigenvalues"]), run["bowl"]["angle"], tuple(run["bowl"]["center"]))
+    opt = getattr(gd, run["optimizer"])(**run["optimizer_kwargs"])
+    schedule, momentum = _spec(run["schedule"]), _spec(run["momentum_schedule"])
+    traj = descend(bowl, opt, run["start"], run["steps"], schedule=schedule, momentum_schedule=momentum)
+    np.testing.assert_allclose(traj.points, run["points"], rtol=1e-9, atol=0)
+    np.testing.assert_allclose(traj.lrs, run["lrs"], rtol=1e-9, atol=0)
+    np.testing.assert_allclose(momentum(np.arange(run["steps"])), run["momenta"], rtol=1e-9, atol=0)
+    # Without the momentum schedule the run is another one: torch really cycled the momentum.
+    other = descend(bowl, opt, run["start"], run["steps"], schedule=schedule)
+    assert not np.allclose(other.points, run["points"], rtol=1e-6)
+
+
+def test_a_momentum_schedule_is_the_momentum_of_each_update():
+    # Setting SGD's momentum by hand update by update gives the same run, to the bit.
+    mu = gd.schedules.cyclic_momentum(0.5, 0.9, step_size_up=3)
+    traj = descend(BOWL, gd.SGD(lr=0.1), (1.0, -0.5), 12, momentum_schedule=mu)
+    w, state = np.array([1.0, -0.5]), gd.SGD(lr=0.1).init(np.zeros(2))
+    for t in range(12):
+        w, state = gd.SGD(lr=0.1, momentum=mu(t)).step(w, BOWL.grad(w), state)
+        assert traj.points[t + 1].tolist() == w.tolist()
+    # Adam's beta1, a batch of starts, and a plain function of one step all work the same way.
+    starts = np.array([[1.0, -0.5], [0.3, 0.7]])
+    batched = descend(BOWL, gd.Adam(lr=0.1), starts, 12, momentum_schedule=lambda t: 0.8 if t < 6 else 0.95)
+    for i in range(2):
+        single = descend(BOWL, gd.Adam(lr=0.1), starts[i], 12, momentum_schedule=lambda t: 0.8 if t < 6 else 0.95)
+        np.testing.assert_array_equal(batched.points[:, i], single.points)
+    fixed = descend(BOWL, gd.Adam(lr=0.1, betas=(0.8, 0.999)), starts, 12)
+    np.testing.assert_array_equal(descend(BOWL, gd.Adam(lr=0.1), starts, 12, momentum_schedule=lambda t: 0.8).points,
+                                  fixed.points)
+
+
+@pytest.mark.parametrize("kwargs, shown", [
+    (dict(optimizer=gd.RMSprop(), momentum_schedule=lambda t: 0.9), "None unless the optimizer is SGD, Adam or AdamW"),
+    (dict(momentum_schedule=0.9), "a callable schedule momentum"),
+    (dict(momentum_schedule=lambda t: -0.1), "finite momentum >= 0 .*-0.1.* at t=0"),
+    (dict(optimizer=gd.Adam(), momentum_schedule=lambda t: 1.0), "momenta that Adam accepts.*betas"),
+    (dict(optimizer=gd.SGD(momentum=0.9, nesterov=True), momentum_schedule=lambda t: 0.0 if t else 0.9),
+     "momenta that SGD accepts.*nesterov"),
+    (dict(momentum_schedule=gd.schedules.one_cycle_momentum(5)), r"defined for every update t = 0, \.\.\., 9"),
+])
+def test_a_bad_momentum_schedule_is_named(kwargs, shown):
+    args = {**dict(objective=BOWL, optimizer=gd.SGD(lr=0.1), start=(1.0, 1.0), steps=10), **kwargs}
+    with pytest.raises(ParameterError, match=rf"^The 'momentum_schedule' parameter of descend must be .*{shown}"):
+        descend(**args)

@@ -2,7 +2,9 @@
 np.linalg.lstsq and a Newton solve done in the test."""
 
 import dataclasses
+import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -382,3 +384,176 @@ def test_noise_or_spread_too_large_for_floats_is_refused():
         gd.objectives.linear_regression(noise=1e308)
     with pytest.raises(ParameterError, match="'spread' parameter of Sampled"):
         gd.objectives.Sampled(gd.surfaces.get("bowl"), spread=1e308)
+
+
+# ---------------------------------------------------------------------------- issue 11: what homework needs
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_per_sample_grad_is_every_single_sample_gradient(case):
+    """Shape w.shape[:-1] + (n, 2); row i is grad(w, [i]), the hand formula and central differences."""
+    make, sample_loss, sample_grad = CASES[case]
+    obj = make()
+    grid = np.stack([POINTS, POINTS[::-1] * 0.5, POINTS + 0.1])  # (3, 4, 2)
+    G = obj.per_sample_grad(grid)
+    assert G.shape == (3, 4, obj.n_samples, 2)
+    np.testing.assert_allclose(G.mean(axis=-2), obj.grad(grid), rtol=1e-12, atol=1e-14)
+    for w, g in zip(grid.reshape(-1, 2), G.reshape(-1, obj.n_samples, 2)):
+        for i in range(obj.n_samples):
+            np.testing.assert_allclose(g[i], obj.grad(w, [i]), rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(g[i], sample_grad(obj, w, i), rtol=1e-12, atol=1e-14)
+    assert obj.per_sample_grad(POINTS[0]).shape == (obj.n_samples, 2)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_per_sample_grad_matches_differences_of_the_single_sample_losses(case):
+    obj = CASES[case][0]()
+    h = 1e-6
+    for i in (0, 13, obj.n_samples - 1):
+        fd = fd_grad(lambda v: obj.loss(v, np.full(v.shape[:-1] + (1,), i)), POINTS, h)
+        np.testing.assert_allclose(obj.per_sample_grad(POINTS)[:, i], fd, rtol=1e-6, atol=1e-7)
+
+
+def test_per_sample_grad_far_out_is_finite_or_inf_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(logistic_regression(n_samples=10).per_sample_grad([1e300, -1e300])).all()
+        assert np.isinf(linear_regression(n_samples=10).per_sample_grad([1e308, 1e308])).any()
+
+
+def test_every_surface_and_objective_has_dim_2():
+    for s in gd.surfaces.catalog().values():
+        assert s.dim == 2
+    assert gd.surfaces.Quadratic().dim == 2
+    for make, *_ in CASES.values():
+        assert make().dim == 2
+
+
+def top_eigenvalue(h):
+    """lambda_max of a symmetric 2x2 [[a, b], [b, c]] by the closed form."""
+    a, b, c = h[..., 0, 0], h[..., 0, 1], h[..., 1, 1]
+    return (a + c) / 2 + np.sqrt(((a - c) / 2) ** 2 + b * b)
+
+
+def test_max_stable_lr_at_linear_regression_is_two_over_the_top_eigenvalue_of_the_hand_hessian():
+    obj = linear_regression(n_samples=50, noise=0.3, seed=4)
+    x = obj.x
+    hand = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+    np.testing.assert_allclose(obj.hessian(POINTS), np.broadcast_to(hand, (4, 2, 2)), rtol=1e-13)
+    np.testing.assert_allclose(obj.max_stable_lr_at(POINTS), 2 / top_eigenvalue(hand), rtol=1e-13)
+    assert obj.max_stable_lr_at(POINTS[0]).shape == ()
+
+
+def test_max_stable_lr_at_logistic_regression_uses_the_hand_hessian():
+    obj = logistic_regression(n_samples=40, seed=2)
+    for w in POINTS:
+        p = sigmoid(w[0] * obj.x + w[1])
+        c = p * (1 - p)
+        hand = np.array([[np.mean(c * obj.x**2), np.mean(c * obj.x)], [np.mean(c * obj.x), np.mean(c)]])
+        np.testing.assert_allclose(obj.hessian(w), hand, rtol=1e-12)
+        np.testing.assert_allclose(obj.max_stable_lr_at(w), 2 / top_eigenvalue(hand), rtol=1e-12)
+
+
+def test_max_stable_lr_at_sampled_uses_the_surface_hessian_at_each_offset():
+    obj = Sampled(SURFACE, n_samples=30, spread=0.4, seed=3)
+    for w in POINTS:
+        u = w[0] - obj.offsets[:, 0]
+        hand = np.array([[np.mean(12 * u**2 - 4), 0.5], [0.5, 4.0]])
+        np.testing.assert_allclose(obj.max_stable_lr_at(w), 2 / top_eigenvalue(hand), rtol=1e-12)
+    q = Sampled(gd.surfaces.Quadratic(eigenvalues=(3.0, 8.0), angle=0.4), n_samples=6, seed=1)
+    np.testing.assert_allclose(q.max_stable_lr_at(POINTS), 0.25, rtol=1e-13)
+    # No upward curvature: no bound (inf); a non-finite point: NaN, as on a surface.
+    flat = Sampled(gd.surfaces.get("saddle"), n_samples=3, spread=0.0)
+    assert flat.max_stable_lr_at([0.0, 0.0]) == 1 / 0.5 and np.isnan(flat.max_stable_lr_at([0.0, np.inf]))
+    concave = Sampled(gd.surfaces.Surface("cap", lambda x, y: -x * x - y * y, lambda x, y: (-2 * x, -2 * y),
+                                          lambda x, y: (-2.0, 0.0, -2.0)), n_samples=3)
+    assert concave.max_stable_lr_at([1.0, 1.0]) == np.inf
+
+
+def test_max_stable_lr_at_needs_the_surface_hessian():
+    no_hessian = type("NoHessian", (), {"loss": lambda s, w: SURFACE.loss(w), "grad": lambda s, w: SURFACE.grad(w)})()
+    with pytest.raises(ParameterError, match=r"'surface' parameter of Sampled.max_stable_lr_at must be a surface with a hessian"):
+        Sampled(no_hessian, n_samples=3).max_stable_lr_at([0.0, 0.0])
+
+
+def test_shifted_keeps_the_draws_and_moves_them():
+    train = Sampled(gd.surfaces.get("flat_sharp"), n_samples=64, spread=0.3, seed=0)
+    d = np.array([0.3, -0.1])
+    test = train.shifted(d)
+    np.testing.assert_array_equal(test.offsets, train.offsets + d)
+    assert (test.surface, test.n_samples, test.spread, test.seed, test.shift) == (train.surface, 64, 0.3, 0, (0.3, -0.1))
+    grid = np.stack(np.meshgrid(np.linspace(-2, 2, 9), np.linspace(-2, 2, 7)), axis=-1)
+    np.testing.assert_allclose(test.loss(grid), train.loss(grid - d), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(test.grad(grid), train.grad(grid - d), rtol=1e-10, atol=1e-13)
+    # Moves add up, and a zero move is the same objective; the old recipe (a new seed) redraws.
+    np.testing.assert_allclose(test.shifted(-d).offsets, train.offsets, rtol=0, atol=1e-15)
+    assert train.shifted((0.0, 0.0)) == train
+    redrawn = dataclasses.replace(train, seed=1, shift=tuple(d))
+    assert not np.allclose(redrawn.offsets - d, train.offsets)
+
+
+def test_sampled_keeps_the_surface_critical_points_without_spread():
+    for name in ("himmelblau", "saddle", "flat_sharp", "six_hump_camel"):
+        s = gd.surfaces.get(name)
+        obj = Sampled(s, n_samples=5, spread=0.0)
+        for attr in ("minima", "saddles", "maxima"):
+            np.testing.assert_array_equal(getattr(obj, attr), getattr(s, attr))
+        pts = np.concatenate([obj.minima, obj.saddles])
+        assert np.all(np.linalg.norm(obj.grad(pts), axis=-1) < 1e-11)
+        kinds = gd.classify(obj, pts)
+        assert list(kinds) == list(gd.classify(s, pts))
+        moved = Sampled(s, n_samples=5, spread=0.0, shift=(0.25, -0.5))
+        np.testing.assert_allclose(moved.minima, s.minima + (0.25, -0.5), rtol=0, atol=1e-15)
+        assert np.all(np.linalg.norm(moved.grad(moved.minima), axis=-1) < 1e-10)
+    blurred = Sampled(gd.surfaces.get("himmelblau"), n_samples=5, spread=0.3)
+    assert blurred.minima is None and blurred.saddles is None and blurred.maxima is None
+    assert Sampled(SURFACE, spread=0.0).minima is None  # the surface lists none
+
+
+def test_the_default_spread_blurs_flat_sharps_sharp_minimum_as_documented():
+    s = gd.surfaces.get("flat_sharp")
+    lam = {}
+    for spread in (0.0, 0.1, 0.3):
+        obj = Sampled(s, n_samples=64, spread=spread, seed=0)
+        m = gd.critical.critical_point(obj, s.minima + obj.offsets.mean(axis=0))
+        lam[spread] = (np.round(obj.loss(m), 3), np.round(np.linalg.eigvalsh(obj.hessian(m))[:, -1], 2))
+    assert lam[0.0][0].tolist() == [-0.886, -0.883] and lam[0.0][1].tolist() == [1.09, 16.09]
+    assert lam[0.3][0].tolist() == [-0.804, -0.301] and lam[0.3][1].tolist() == [0.94, 3.2]
+    assert lam[0.1][1][1] == 12.41
+    assert Sampled(s).spread == 0.3
+
+
+# ---------------------------------------------------------------------------- against torch
+
+_REFERENCE = json.loads((Path(__file__).parent / "reference" / "objectives.json").read_text())["cases"]
+
+
+def _reference_objective(case):
+    args = dict(case["args"])
+    if case["kind"] == "sampled":
+        args["surface"] = gd.surfaces.get(args["surface"])
+        args["shift"] = tuple(args["shift"])
+        return Sampled(**args)
+    return getattr(gd.objectives, case["kind"])(**args)
+
+
+def _close(actual, expected):
+    """Relative agreement entry by entry, no absolute slack (worst recorded: 6e-14, a per-sample gradient)."""
+    np.testing.assert_allclose(actual, np.asarray(expected, dtype=float), rtol=1e-11, atol=0)
+
+
+@pytest.mark.parametrize("case", _REFERENCE, ids=lambda c: f"{c['kind']}-{c['args'].get('surface', c['args']['n_samples'])}")
+def test_per_sample_grad_hessian_and_stable_lr_are_torchs(case):
+    """tests/reference/generate_objectives.py: vmap(grad) per sample, autograd, torch.func.hessian, eigvalsh."""
+    obj = _reference_objective(case)
+    if case["kind"] == "sampled":
+        np.testing.assert_array_equal(obj.offsets, case["offsets"])  # the same data torch saw
+    else:
+        np.testing.assert_array_equal(obj.x, case["x"])
+        np.testing.assert_array_equal(obj.y, case["y"])
+    w = np.array(case["points"])
+    _close(obj.per_sample_grad(w), case["per_sample_grad"])
+    _close(obj.loss(w), case["loss"])
+    _close(obj.grad(w), case["grad"])
+    _close(obj.hessian(w), case["hessian"])
+    _close(obj.max_stable_lr_at(w), case["max_stable_lr"])

@@ -364,3 +364,179 @@ def test_a_huge_lr_warns_nowhere():
             assert np.all(np.isfinite(s(t)))
     expected = [1e308 * ((1 + math.cos(math.pi * k / 10)) / 2) for k in range(21)]
     np.testing.assert_allclose(got, expected, rtol=1e-15)
+
+
+# ------------------------------------------------- issue 11: factors, sequences, chains, momentum
+
+MORE = json.loads((Path(__file__).parent / "reference" / "more_schedules.json").read_text())
+
+
+def build_more(spec):
+    """A gdcore schedule from a recorded spec: a factor is a lambda's source, schedules are specs."""
+    kwargs = dict(spec["kwargs"])
+    if isinstance(kwargs.get("factor"), str):
+        kwargs["factor"] = eval(kwargs["factor"], {"math": math})
+    if "schedules" in kwargs:
+        kwargs["schedules"] = [build_more(s) for s in kwargs["schedules"]]
+    return getattr(S, spec["name"])(**kwargs)
+
+
+def more_id(case):
+    inner = case["kwargs"].get("schedules")
+    return case["name"] + (f"[{'+'.join(s['name'] for s in inner)}]" if inner else "")
+
+
+@pytest.mark.parametrize("case", MORE["lrs"] + MORE["momenta"], ids=more_id)
+def test_more_schedules_match_torch(case):
+    s = build_more(case)
+    expected = np.array(case["lrs"] if "lrs" in case else case["momenta"])
+    got = s(np.arange(len(expected)))
+    assert got.dtype == np.float64 and got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=0)
+    for t in (0, 1, len(expected) // 2, len(expected) - 1):
+        value = s(t)
+        assert type(value) is float and value == pytest.approx(expected[t], rel=1e-9, abs=0)
+    assert s(np.arange(len(expected))[::-1]).tobytes() == got[::-1].tobytes()  # scalar, array, order: same bits
+
+
+def test_more_reference_covers_every_new_schedule():
+    names = {c["name"] for c in MORE["lrs"]} | {c["name"] for c in MORE["momenta"]}
+    assert names == {"lambda_lr", "multiplicative", "linear", "polynomial", "constant_factor", "one_cycle",
+                     "sequential", "chain", "cyclic_momentum", "one_cycle_momentum"}
+    assert all(c["kwargs"]["three_phase"] for c in MORE["lrs"] if c["name"] == "one_cycle")
+    inner = {s["name"] for c in MORE["lrs"] if c["name"] in ("sequential", "chain") for s in c["kwargs"]["schedules"]}
+    assert {"cyclic", "one_cycle", "cosine_restarts", "multiplicative", "chain", "polynomial"} <= inner
+    assert {c["optimizer"] for c in MORE["momenta"]} == {"SGD", "Adam", "AdamW"}
+    modes = {c["kwargs"].get("mode", "triangular") for c in MORE["momenta"] if c["name"] == "cyclic_momentum"}
+    assert modes == {"triangular", "triangular2", "exp_range"}
+
+
+def test_three_phase_one_cycle_closed_form():
+    s = one_cycle(2.0, total_steps=101, pct_start=0.25, anneal_strategy="linear", div_factor=4.0,
+                  final_div_factor=5.0, three_phase=True)
+    t = np.arange(101)
+    t1, t2 = 0.25 * 101 - 1, 2 * 0.25 * 101 - 2
+    expected = np.select([t <= t1, t <= t2],
+                         [0.5 + 1.5 * t / t1, 2.0 - 1.5 * (t - t1) / (t2 - t1)],
+                         0.5 - 0.4 * (t - t2) / (100 - t2))
+    np.testing.assert_allclose(s(t), expected, rtol=1e-12)
+    assert s(0) == 0.5 and s(100) == pytest.approx(0.1, rel=1e-15)
+    assert one_cycle(1.0, 10)(np.arange(10)).tolist() == one_cycle(1.0, 10, three_phase=False)(np.arange(10)).tolist()
+
+
+def test_momentum_moves_against_the_lr():
+    lr, mu = cyclic(0.01, 0.1, step_size_up=5), S.cyclic_momentum(0.8, 0.9, step_size_up=5)
+    t = np.arange(30)
+    # Where the lr is a fraction x of the way up, the momentum is the same fraction of the way down.
+    np.testing.assert_allclose((lr(t) - 0.01) / 0.09, (0.9 - mu(t)) / 0.1, rtol=1e-12, atol=1e-15)
+    one, one_mu = one_cycle(0.1, 50, anneal_strategy="linear"), S.one_cycle_momentum(50, anneal_strategy="linear")
+    assert one_mu(0) == 0.95 and one_mu(int(np.argmax(one(np.arange(50))))) == pytest.approx(0.85)
+    assert one_mu(49) == pytest.approx(0.95)
+    three = S.one_cycle_momentum(100, three_phase=True)
+    np.testing.assert_array_equal(three(np.arange(59, 100)), 0.95)  # back at max_momentum after 2pN - 2 = 58
+
+
+def test_factor_schedules_closed_forms():
+    t = np.arange(40)
+    np.testing.assert_allclose(S.lambda_lr(0.3, lambda k: 0.9**k)(t), 0.3 * 0.9**t, rtol=1e-12)
+    np.testing.assert_allclose(S.multiplicative(0.3, lambda k: 0.9)(t), 0.3 * 0.9**t, rtol=1e-12)
+    np.testing.assert_allclose(S.multiplicative(1.0, lambda k: k + 1.0)(np.arange(8)),
+                               [math.factorial(k + 1) for k in range(8)], rtol=1e-15)  # factor(0) is never used
+    np.testing.assert_allclose(S.linear(0.5, 0.2, 0.8, 10)(t), 0.5 * (0.2 + 0.6 * np.minimum(t, 10) / 10), rtol=1e-12)
+    np.testing.assert_allclose(S.polynomial(0.5, 20, 1.7)(t), 0.5 * (1 - np.minimum(t, 20) / 20) ** 1.7, rtol=1e-12)
+    np.testing.assert_array_equal(S.constant_factor(0.5, 0.2, 7)(t), np.where(t < 7, 0.1, 0.5))
+    # warmup is a sequence of a linear warm-up and the schedule.
+    inner = cosine(0.3, 40)
+    np.testing.assert_allclose(S.sequential([S.linear(0.3, 0.25, 1.0, 8), inner], [8])(t),
+                               warmup(inner, 8, start_factor=0.25)(t), rtol=1e-12)
+    # A chain multiplies the factors.
+    c = S.chain([S.constant_factor(0.2, 0.5, 5), exponential(0.2, 0.9), step_decay(0.2, 10, 0.5)])
+    np.testing.assert_allclose(c(t), 0.2 * np.where(t < 5, 0.5, 1.0) * 0.9**t * 0.5 ** (t // 10), rtol=1e-12)
+    assert S.chain([constant(0.0), exponential(0.0, 0.5)])(t).tolist() == [0.0] * 40
+
+
+def test_a_factor_is_called_once_per_distinct_step():
+    calls = []
+    s = S.lambda_lr(1.0, lambda k: calls.append(k) or 0.5)
+    assert s([3, 3, 1, 3]).tolist() == [0.5] * 4 and sorted(calls) == [1, 3]
+    assert all(type(k) is int for k in calls)
+
+
+def test_sequential_and_chain_end_where_their_schedules_end():
+    s = S.sequential([constant(0.1), one_cycle(0.1, 20)], [5])
+    assert s(24) > 0
+    with pytest.raises(ParameterError, match=r"'t' parameter of sequential .*\[0, 24\]"):
+        s(25)
+    with pytest.raises(ParameterError, match=r"^The 'schedules' parameter of sequential must be schedules each "
+                                             r"defined until the next milestone"):
+        S.sequential([one_cycle(0.1, 20), constant(0.1)], [21])
+    assert S.sequential([one_cycle(0.1, 20), constant(0.1)], [20])(20) == 0.1
+    with pytest.raises(ParameterError, match=r"'t' parameter of multiplicative .*\[0, 10000000\]"):
+        S.multiplicative(0.1, lambda k: 0.9)(10**7 + 1)
+
+
+NEW = [
+    S.linear(0.1, 0.5, 1.0, 10), S.polynomial(0.1, 50, 2.0), S.constant_factor(0.1, 0.5, 10),
+    S.sequential([S.linear(0.1), cosine(0.1, 100)], [5]), S.chain([exponential(0.1, 0.9), S.linear(0.1)]),
+    S.cyclic_momentum(0.85, 0.95, 10, 5, "triangular2"), S.one_cycle_momentum(100, three_phase=True),
+    one_cycle(0.1, 100, three_phase=True),
+]
+
+
+@pytest.mark.parametrize("s", NEW, ids=lambda s: s.name)
+def test_new_schedule_objects(s):
+    assert isinstance(s, S.Schedule)
+    assert eval(repr(s), vars(S)) == s
+    symbol = r"\mu_t =" if "momentum" in s.name else r"\eta_t ="
+    assert s.formula.startswith(symbol) and s.formula.count("{") == s.formula.count("}")
+    assert s.formula.count(r"\begin{cases}") == s.formula.count(r"\end{cases}")
+    hash(s)
+    t = np.arange(100)
+    assert s(t).tobytes() == np.array([s(int(k)) for k in t]).tobytes()
+
+
+MORE_BAD = [
+    (S.lambda_lr, dict(lr=0.1, factor=0.5), "factor"),
+    (S.lambda_lr, dict(lr=-0.1, factor=lambda t: 1.0), "lr"),
+    (S.multiplicative, dict(lr=0.1, factor=constant(0.1)), "factor"),
+    (S.linear, dict(lr=0.1, start_factor=0.0), "start_factor"),
+    (S.linear, dict(lr=0.1, end_factor=1.5), "end_factor"),
+    (S.linear, dict(lr=0.1, total_iters=0), "total_iters"),
+    (S.polynomial, dict(lr=0.1, power=-1.0), "power"),
+    (S.polynomial, dict(lr=0.1, total_iters=0), "total_iters"),
+    (S.constant_factor, dict(lr=0.1, factor=1.5), "factor"),
+    (S.constant_factor, dict(lr=0.1, total_iters=0), "total_iters"),
+    (S.sequential, dict(schedules=[], milestones=[]), "schedules"),
+    (S.sequential, dict(schedules=[constant(0.1), lambda t: 0.1], milestones=[3]), "schedules"),
+    (S.sequential, dict(schedules=[constant(0.1), constant(0.2)], milestones=[]), "milestones"),
+    (S.sequential, dict(schedules=[constant(0.1), constant(0.2)], milestones=[0]), "milestones"),
+    (S.chain, dict(schedules=[cosine(0.1, 10)]), "schedules"),
+    (S.chain, dict(schedules=[S.lambda_lr(0.1, lambda t: 1.0)]), "schedules"),
+    (S.chain, dict(schedules=[constant(0.1), exponential(0.2, 0.9)]), "schedules"),
+    (S.chain, dict(schedules=constant(0.1)), "schedules"),
+    (S.cyclic_momentum, dict(base_momentum=0.95, max_momentum=0.9), "max_momentum"),
+    (S.cyclic_momentum, dict(base_momentum=0.8, max_momentum=1.0), "max_momentum"),
+    (S.cyclic_momentum, dict(base_momentum=-0.1), "base_momentum"),
+    (S.cyclic_momentum, dict(mode="exp"), "mode"),
+    (S.one_cycle_momentum, dict(total_steps=0), "total_steps"),
+    (S.one_cycle_momentum, dict(total_steps=10, pct_start=0.1), "pct_start"),
+    (S.one_cycle_momentum, dict(total_steps=10, three_phase=1), "three_phase"),
+    (one_cycle, dict(max_lr=0.1, total_steps=10, three_phase="yes"), "three_phase"),
+]
+
+
+@pytest.mark.parametrize("factory, kwargs, name", MORE_BAD, ids=[f"{f.__name__}-{n}" for f, _, n in MORE_BAD])
+def test_more_bad_parameters_name_themselves(factory, kwargs, name):
+    with pytest.raises(ParameterError, match=rf"^The '{name}' parameter of {factory.__name__} must be "):
+        factory(**kwargs)
+
+
+# multiplicative never calls factor(0): its first call is at t=1.
+@pytest.mark.parametrize("factor, shown", [(lambda t: -1.0, "-1.0 at t=[01]"), (lambda t: float("nan"), "nan at t=[01]"),
+                                           (lambda t: "x", "'x' at t=[01]"), (lambda t: 1 / (t - 2) ** 2, "ZeroDivisionError.* at t=2"),
+                                           (lambda t: True, "True at t=[01]"), (lambda t: 1j, "1j at t=[01]")])
+def test_a_bad_factor_is_named_with_the_step(factor, shown):
+    for make in (S.lambda_lr, S.multiplicative):
+        s = make(0.1, factor)
+        with pytest.raises(ParameterError, match=rf"^The 'factor' parameter of {make.__name__} must be .*{shown}"):
+            s(np.arange(5))
