@@ -336,6 +336,89 @@ class _BatchSampler:
         return batch
 
 
+class _Outcomes:
+    """How each run ends: its status, the update it stopped at, and whether it is still going.
+
+    One start is a batch of shape ``()``; a run that stops holds its last point from then on.
+    """
+
+    def __init__(self, shape, steps):
+        self.status = np.full(shape, "max_steps", dtype=object)
+        self.steps_done = np.full(shape, steps, dtype=np.int64)
+        self.active = np.ones(shape, dtype=bool)
+
+    def stop(self, which, why, t):
+        """Stop the still-active runs where ``which`` holds, as ``why`` at update ``t``; True when none is left."""
+        newly = self.active & which
+        if newly.any():
+            self.status[newly], self.steps_done[newly] = why, t
+            self.active &= ~newly
+        return not self.active.any()
+
+    def keep_inside(self, w, w_new, inside, t):
+        """Move the active runs that stayed inside; the others diverged at ``t`` and keep ``w``."""
+        if inside.all() and self.active.all():
+            return w_new, False
+        none_left = self.stop(~inside, "diverged", t)
+        return (np.where(self.active[..., None], w_new, w) if self.active.ndim else w), none_left
+
+    @property
+    def n_updates(self):
+        return int(self.steps_done.max()) if self.steps_done.size else 0
+
+    def result(self, batched):
+        if batched:
+            return self.status.astype(str), self.steps_done
+        return str(self.status[()]), int(self.steps_done[()])
+
+
+class _Recorder:
+    """The points kept: the start, every ``record_every``-th update, and the last one."""
+
+    def __init__(self, w0, steps, record_every):
+        self.points = np.empty((steps // record_every + 2,) + w0.shape)
+        self.points[0] = w0
+        self.kept = [0]
+        self.every = record_every
+
+    def keep(self, step, w):
+        if step % self.every == 0:
+            self.points[len(self.kept)] = w
+            self.kept.append(step)
+
+    def finish(self, n_updates, w):
+        if self.kept[-1] != n_updates:
+            self.points[len(self.kept)] = w
+            self.kept.append(n_updates)
+        return self.points[: len(self.kept)], np.asarray(self.kept)
+
+
+class _Rates:
+    """The lr of each update: the schedule's, scaled by what the controller has cut since."""
+
+    def __init__(self, base_lrs, controller):
+        self.base_lrs, self.controller = base_lrs, controller
+        # The lr the controller last returned, for the schedule's lr it was given, and the
+        # factor by which its reductions scale the schedule.
+        self.held_lr = self.held_base = None
+        self.scale = 1.0
+
+    def lr(self, t):
+        base = self.base_lrs[t]
+        # The controller's own lr while the schedule stands still (always, without one):
+        # recomputing it as schedule x ratio would drift an ulp below min_lr.
+        return self.held_lr if self.held_base == base else base * self.scale
+
+    def after(self, loss, lr, t):
+        """Tell the controller the loss after update ``t``; True when it says stop."""
+        base = self.base_lrs[t]
+        new_lr, stop = _checked_control(self.controller.step(loss, lr))
+        if new_lr != lr and base > 0:
+            self.scale = new_lr / base
+        self.held_lr, self.held_base = new_lr, base
+        return stop
+
+
 def descend(
     objective,
     optimizer,
@@ -528,95 +611,43 @@ def descend(
         controller.reset()
 
     rng = np.random.default_rng(seed)
-    sampler = None
-    if batch_size is not None:
-        sampler = _BatchSampler(n_samples, batch_size, w0.shape[0] if batched else None, rng)
-    run_shape = w0.shape[:-1]
-    points = np.empty((steps // record_every + 2,) + w0.shape)
-    points[0] = w0
-    kept = [0]
+    sampler = None if batch_size is None else _BatchSampler(n_samples, batch_size, w0.shape[0] if batched else None, rng)
+    runs = _Outcomes(w0.shape[:-1], steps)
+    record = _Recorder(w0, steps, record_every)
+    rates = _Rates(base_lrs, controller)
     lrs = np.empty(steps)
     epochs = np.empty(steps, dtype=np.int64) if sampler else None
-    status = np.full(run_shape, "max_steps", dtype=object)
-    steps_done = np.full(run_shape, steps, dtype=np.int64)
-    active = np.ones(run_shape, dtype=bool)
-    # With a controller: the lr it last returned, for the schedule's lr it was given,
-    # and the factor by which its reductions scale the schedule.
-    held_lr = held_base = None
-    scale = 1.0
-    w = w0
-    state = optimizer.init(w0)
+    w, state = w0, optimizer.init(w0)
     # Overflow and NaN are outcomes we record, not errors: no warning may leak.
     with np.errstate(all="ignore"):
         for t in range(steps):
-            if sampler is None:
-                g = _checked_grad(objective.grad(w), w, "objective")
-            else:
-                g = _checked_grad(objective.grad(w, sampler.next()), w, "objective")
+            g = _checked_grad(objective.grad(w) if sampler is None else objective.grad(w, sampler.next()), w, "objective")
+            if sampler is not None:
                 epochs[t] = sampler.epoch
             if tol is not None:
                 full = g if sampler is None else _checked_grad(objective.grad(w), w, "objective")
-                small = _norm(full) < tol
-                if batched:
-                    newly = small & active
-                    status[newly], steps_done[newly] = "converged", t
-                    active &= ~small
-                    if not active.any():
-                        break
-                elif small:
-                    status[()], steps_done[()] = "converged", t
+                if runs.stop(_norm(full) < tol, "converged", t):
                     break
             if noise:
                 g = g + noise * rng.standard_normal(w.shape)
-            base = base_lrs[t]
-            # The controller's own lr while the schedule stands still (always, without one):
-            # recomputing it as schedule x ratio would drift an ulp below min_lr.
-            lr = held_lr if held_base == base else base * scale
-            lrs[t] = lr
+            lrs[t] = lr = rates.lr(t)
             if momenta is not None:  # this update's momentum (SGD) or beta1 (Adam, AdamW), as torch cycles it
                 update = _with_momentum(optimizer, momenta[t])._update
             w_new, state = update(w, g, state, lr)
             # hypot never overflows, and NaN fails the comparison: non-finite weights are outside too.
-            inside = _norm(w_new) <= max_norm
-            if batched:
-                if inside.all() and active.all():
-                    w = w_new
-                else:
-                    newly = active & ~inside
-                    status[newly], steps_done[newly] = "diverged", t
-                    active &= inside
-                    # A run that stopped holds its last point from then on.
-                    w = np.where(active[:, None], w_new, w)
-                    if not active.any():
-                        break  # no run reached step t + 1: it gets no row
-            elif inside:
-                w = w_new
-            else:
-                status[()], steps_done[()] = "diverged", t
-                break
-            if (t + 1) % record_every == 0:
-                points[len(kept)] = w
-                kept.append(t + 1)
+            w, none_left = runs.keep_inside(w, w_new, _norm(w_new) <= max_norm, t)
+            if none_left:
+                break  # no run reached step t + 1: it gets no row
+            record.keep(t + 1, w)
             if controller is not None:
-                new_lr, stop = _checked_control(controller.step(_checked_loss(watched.loss(w), watched_name), lr))
-                if new_lr != lr and base > 0:
-                    scale = new_lr / base
-                held_lr, held_base = new_lr, base
+                stop = rates.after(_checked_loss(watched.loss(w), watched_name), lr, t)
                 if stop:
-                    status[()] = _CONTROLLER_STATUS.get(controller.reason, "early_stopped")
-                    steps_done[()] = t + 1
+                    runs.stop(True, _CONTROLLER_STATUS.get(controller.reason, "early_stopped"), t + 1)
                     break
-        n_updates = int(steps_done.max()) if steps_done.size else 0
+        n_updates = runs.n_updates
         # w now holds every run's last point, which is the point at step n_updates.
-        if kept[-1] != n_updates:
-            points[len(kept)] = w
-            kept.append(n_updates)
-        points = points[: len(kept)]
-        kept = np.asarray(kept)
-    if batched:
-        status = status.astype(str)
-    else:
-        status, steps_done = str(status[()]), int(steps_done[()])
+        points, kept = record.finish(n_updates, w)
+    status, steps_done = runs.result(batched)
     return Trajectory(
         points=points,
         lrs=lrs[:n_updates],
