@@ -626,7 +626,9 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     n = max(1, len(names))
     legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260,
                         columns=min(len(names), 2)) if len(names) > 1 else None
-    color = alt.Color("path:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title="path", legend=legend)
+    # Stroke, not color: a landscape keeps its colour scales independent (heatmap, markers), and a
+    # stroke legend shares its scope with the dash legend, so the two merge into one.
+    color = alt.Stroke("path:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title="path", legend=legend)
     dash = alt.StrokeDash("path:N", scale=alt.Scale(domain=names, range=[list(d) for d in _cycle(PATH_DASHES, n)]),
                           title="path", legend=legend)
     # A width per row, unscaled: a width scale on the legend's field makes Vega-Lite warn
@@ -638,7 +640,7 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     else:
         x, y = alt.X("x:Q", title="w₁"), alt.Y("y:Q", title="w₂")
     line = alt.Chart(data).mark_line(clip=True, opacity=0.9, point=alt.OverlayMarkDef(size=12, clip=True, opacity=0.9)).encode(
-        x=x, y=y, color=color, strokeDash=dash, strokeWidth=width, order="step:Q", detail="path:N",
+        x=x, y=y, stroke=color, strokeDash=dash, strokeWidth=width, order="step:Q", detail="path:N",
         tooltip=["path:N", "step:Q", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
     )
     ends = data.groupby("path", sort=False).agg(
@@ -932,7 +934,7 @@ def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolu
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
-    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent", strokeDash="independent")
+    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", fill="independent")
     names = getattr(objective, "axis_titles", None)
     if names:
         axis_titles(chart, *names)
