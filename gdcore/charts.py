@@ -624,8 +624,8 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
         data = data.round({"x": _decimals(window) + 1, "y": _decimals(window) + 1})
     names = list(named_points)
     n = max(1, len(names))
-    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=260,
-                        columns=min(len(names), 2)) if len(names) > 1 else None
+    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=200,
+                        columns=1 if len(names) > 2 else 2) if len(names) > 1 else None
     # Stroke, not color: a landscape keeps its colour scales independent (heatmap, markers), and a
     # stroke legend shares its scope with the dash legend, so the two merge into one.
     color = alt.Stroke("path:N", scale=alt.Scale(domain=names, range=list(colors[:n])), title="path", legend=legend)
@@ -734,10 +734,11 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
             x="x:Q",
             y="y:Q",
             # Shape and fill share field and title, so Vega-Lite merges them into one legend.
+            # One entry a row: beside a path legend, a row of three would run past a phone's edge.
             shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[s["shape"] for s in style]), title="critical point",
-                            legend=alt.Legend(orient="bottom") if legend else None),
+                            legend=alt.Legend(orient="bottom", columns=1) if legend else None),
             fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[s["color"] for s in style]), title="critical point",
-                          legend=alt.Legend(orient="bottom") if legend else None),
+                          legend=alt.Legend(orient="bottom", columns=1) if legend else None),
             tooltip=["kind:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
         )
     )

@@ -9,7 +9,6 @@ import streamlit as st
 # so nothing reaches past a phone's screen, while the plot keeps the height the chart asks
 # for. Autosize is only allowed on the outermost chart, hence here, not in gdcore.charts.
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
-STACKED_LEGENDS = {"legend": {"layout": {"bottom": {"anchor": "start", "direction": "vertical"}}}}
 
 
 def show(chart):
@@ -28,8 +27,6 @@ def show(chart):
     # from st.cache_data as fresh copies, so nothing shared is changed.
     chart.autosize = FIT_WIDTH
     chart.width = "container"
-    # Legends under a chart stack one above the other: side by side they run past a phone's edge.
-    chart.config = STACKED_LEGENDS
     # Altair keeps ordinary attributes as spec properties; this must shadow the method instead.
     object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
     st.altair_chart(chart, width="stretch")
