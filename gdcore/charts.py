@@ -692,11 +692,13 @@ def keep_aspect(chart, ratio, max_height=MAX_PLANE_HEIGHT):
 
     >>> spec = keep_aspect(alt.Chart().mark_point().properties(width=400, height=200), 0.5).to_dict()
     >>> spec["params"][0]["expr"]
-    'min(width * 0.5, 520)'
+    'min(max(40, floor(width * 0.5 / 40) * 40), 520)'
     """
     ratio = check_real(ratio, "ratio", "keep_aspect", low=0, closed="neither")
     max_height = check_int(max_height, "max_height", "keep_aspect", low=1)
-    height = alt.param(name="height", expr=f"min(width * {ratio:.6g}, {int(max_height)})")
+    # In steps of 40 px: a scroll bar that comes and goes changes the width by a few pixels, and
+    # a height that followed it exactly could make the page resize itself without end.
+    height = alt.param(name="height", expr=f"min(max(40, floor(width * {ratio:.6g} / 40) * 40), {int(max_height)})")
     return chart.add_params(height)
 
 
@@ -1139,10 +1141,12 @@ def xy_lines(
     y = alt.Y("y:Q", title=y_title + (" (log scale)" if log_y else ""), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
               axis=log_axis([v for _, (_, yv) in {**lines, **points}.items() for v in np.ravel(yv)]) if log_y else alt.Axis(format=PLAIN))
     tooltip = ["series:N", alt.Tooltip("x:Q", title=x_title, format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]
+    # The same title and legend as the colour, so that the two merge (one switched off would conflict).
     dash = alt.StrokeDash(
         "series:N",
         scale=alt.Scale(domain=names, range=[[6, 4] if n in dashed else [1, 0] for n in names]),
-        legend=None,
+        title=None,
+        legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300, symbolType="circle"),
     )
     layers = [
         alt.Chart(frame(lines)).mark_line(strokeWidth=2, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, order="x:Q", tooltip=tooltip)

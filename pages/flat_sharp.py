@@ -1,261 +1,180 @@
 """Flat vs sharp minima: the test loss is the train loss moved a little, and which minimum SGD finds."""
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-import gdcore as gd
 from gdcore import charts
+from lessons import flat_sharp as lesson
 from ui.params import Params
 from ui.show import show
 
 P = Params("fs")
-N_SAMPLES = 32
-SPREAD = 0.25  # standard deviation of the sample offsets
-SHIFTS = tuple(round(0.05 * k, 2) for k in range(11))
-LRS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
-SMALL = (1, 2, 4)
-LARGE = (8, 16, 32)
-RUNS = 200
-STEPS = 800
-RADIUS = 0.5  # a run ends "in" a minimum when it stops this close to it
-KINDS = ("flat minimum", "sharp minimum")
-ANYWHERE, IN_SHARP = "anywhere on the map", "in the sharp minimum"
+D = lesson.DEFAULTS
+MINIMUM_COLORS = {"flat minimum": "#111111", "sharp minimum": "#7b3294"}
+BATCH_COLORS = ("#ff7f0e", "#1f77b4")  # small, large: the bars and the dots on the maps
+
+gaps = st.cache_data(max_entries=16, show_spinner=False)(lesson.gaps)
+ends = st.cache_data(max_entries=32, show_spinner=False)(lesson.ends)
 
 
-def train():
-    return gd.objectives.Sampled(gd.surfaces.get("flat_sharp"), n_samples=N_SAMPLES, spread=SPREAD, seed=0)
-
-
-@st.cache_data(max_entries=1, show_spinner=False)
-def minima():
-    """The train loss's two minima (Newton's method from the surface's minima), its loss and Hessian there."""
-    obj = train()
-    m = gd.critical.critical_point(obj, obj.surface.minima + obj.offsets.mean(axis=0))
-    return m, obj.loss(m), obj.hessian(m)
-
-
-def shift_direction():
-    """The unit vector from the flat minimum towards the sharp one: the test loss moves along it."""
-    m, _, _ = minima()
-    return (m[1] - m[0]) / np.linalg.norm(m[1] - m[0])
-
-
-def shifted_objective(shift):
-    # Same samples moved by d: the test loss is exactly the train loss shifted, L_test(w) = L_train(w - d).
-    return dataclasses.replace(train(), shift=tuple(float(v) for v in shift * shift_direction()))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def gap_table(shift):
-    m, train_loss, hessian = minima()
-    u = shift_direction()
-    test_loss = shifted_objective(shift).loss(m)
-    curvature = np.einsum("i,kij,j->k", u, hessian, u)
-    return pd.DataFrame({
-        "minimum": KINDS,
-        "w₁": m[:, 0],
-        "w₂": m[:, 1],
-        "curvature along the shift": curvature,
-        "train loss": train_loss,
-        "test loss": test_loss,
-        "gap (test − train)": test_loss - train_loss,
-        "estimate ½·d²·curvature": 0.5 * shift**2 * curvature,
-    })
-
-
-def slice_positions():
-    """Where the two minima sit on the line through them, measured from its midpoint."""
-    m, _, _ = minima()
-    half = np.linalg.norm(m[1] - m[0]) / 2
-    return np.array([-half, half])
+def minima_marks(labels=None, size=90):
+    m, _, _ = lesson.minima()
+    return charts.labelled_points(dict(zip(lesson.KINDS, m)), shapes=dict.fromkeys(lesson.KINDS, "diamond"),
+                                  colors=MINIMUM_COLORS, labels=labels, size=size)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def slice_chart(shift):
-    m, train_loss, _ = minima()
-    u, mid = shift_direction(), m.mean(axis=0)
-    s = np.linspace(-3.0, 3.0, 401)
+    g = gaps(shift)
+    u, mid = lesson.shift_direction(), g.minima.mean(axis=0)
+    s = np.linspace(-3.0, 3.0, 301)
     line = mid + s[:, None] * u
-    table = gap_table(shift)
+    names = ("train loss", "test loss")
     curves = charts.curves(
-        {"train loss": train().loss(line), "test loss (shifted by d)": shifted_objective(shift).loss(line)},
-        "loss", x_values={"train loss": s, "test loss (shifted by d)": s}, log=False, height=260,
+        {names[0]: lesson.train().loss(line), names[1]: lesson.shifted(shift).loss(line)}, "loss",
+        x_values=dict.fromkeys(names, s), log=False, height=300, width=420,
         x_title="position along the line through both minima", colors=("#1f77b4", "#d62728"),
     )
-    gaps = table["gap (test − train)"].to_numpy()
-    marks = charts.intervals(slice_positions(), train_loss, table["test loss"].to_numpy(),
-                             [f"gap {g:.3f}" for g in gaps], color="#444444")
-    return (curves + marks)
+    half = np.linalg.norm(g.minima[1] - g.minima[0]) / 2
+    marks = charts.intervals([-half, half], g.train, g.test, [f"gap {charts.plain(v)}" for v in g.gap], color="#444444")
+    return curves + marks
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def plane_chart(shift):
-    m, _, _ = minima()
-    u, mid = shift_direction(), m.mean(axis=0)
+    m, _, _ = lesson.minima()
+    u, mid = lesson.shift_direction(), m.mean(axis=0)
     line = mid + np.array([-3.0, 3.0])[:, None] * u
-    chart = charts.landscape(train(), {"the line of the chart on the right": line}, critical={"minimum": m},
-                             title="Train loss (the flat minimum is left, the sharp one right)", width=360,
-                             resolution=55)
+    chart = charts.landscape(lesson.train(), critical={}, title="The train loss and the cut", width=330,
+                             height=300, resolution=55)
+    labels = {"flat minimum": ["flat"], "sharp minimum": ["sharp"]}
+    chart = chart + charts.faint_path(line, color="#d62728", opacity=0.8, width=1.6) + minima_marks(labels)
     if shift > 0:
         chart = chart + charts.arrow(m[0] + 0.4 * u, shift * u, label=f"d = {shift:g}")
-    return chart
-
-
-def batch_name(batch_size):
-    return f"all {N_SAMPLES} samples" if batch_size == N_SAMPLES else f"batch size {batch_size}"
-
-
-def start_points(where):
-    if where == IN_SHARP:
-        return np.broadcast_to(minima()[0][1], (RUNS, 2))
-    (xa, xb), (ya, yb) = train().bounds
-    return np.random.default_rng(0).uniform((xa, ya), (xb, yb), size=(RUNS, 2))
+    return chart.resolve_scale(color="independent", shape="independent")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def run_ends(lr, batch_size, where):
-    """Where RUNS runs end: ONE vectorised descend, each run with its own random sample order."""
-    traj = gd.descend(train(), gd.SGD(lr=lr), start_points(where), STEPS, batch_size=batch_size, seed=1,
-                      record_every=STEPS)
-    return traj.final, traj.status
+def ends_map(lr, batch, where, color):
+    final, status = ends(lr, batch, where)
+    counts = np.bincount(lesson.labels(final, status), minlength=3)
+    name = lesson.batch_name(batch)
+    chart = charts.landscape(lesson.train(), critical={}, title=f"Where {lesson.RUNS} runs ended: {name}",
+                             width=330, height=300, resolution=45)
+    labels = {kind: [lesson.map_label(int(counts[k]))] for k, kind in enumerate(lesson.KINDS)}
+    dots = charts.dots({"where a run ended": final}, colors=(color,), size=22)
+    # A second legend beside the minima's does not fit a phone; the caption under the maps names the dots.
+    dots.encoding.color["legend"] = None
+    return (chart + minima_marks(labels, size=70) + dots).resolve_scale(color="independent", shape="independent")
 
 
-def shares(lr, batch_size, where):
-    """Share of runs ending in the flat minimum, the sharp one, and neither (e.g. still moving)."""
-    ends, status = run_ends(lr, batch_size, where)
-    m, _, _ = minima()
-    distance = np.linalg.norm(ends[:, None, :] - m[None], axis=-1)
-    label = np.where((distance.min(axis=1) <= RADIUS) & (status != "diverged"), distance.argmin(axis=1), 2)
-    return np.bincount(label, minlength=3) / len(label)
+def shares_chart(f):
+    rows = {lesson.batch_name(f.small): lesson.percentages(f.small_counts),
+            lesson.batch_name(f.large): lesson.percentages(f.large_counts)}
+    # Whole percentages that add to 100 per batch size, so the bar labels do too.
+    table = {kind: {name: p[k] / 100 for name, p in rows.items()} for k, kind in enumerate(lesson.KINDS + ("neither",))}
+    return charts.grouped(table, "share", percent=True, title=f"share of the {lesson.RUNS} runs",
+                          colors=BATCH_COLORS, width=420, height=240)
 
 
-def ends_map(lr, batch_size, where, color):
-    m, _, _ = minima()
-    ends, _ = run_ends(lr, batch_size, where)
-    share = shares(lr, batch_size, where)
-    name = batch_name(batch_size)
-    chart = charts.landscape(train(), critical={}, title=f"Where {RUNS} runs ended: {name}", width=250, resolution=45)
-    labels = {kind: [f"{share[k]:.0%}"] for k, kind in enumerate(KINDS)}
-    minima_marks = charts.labelled_points(dict(zip(KINDS, m)), shapes=dict.fromkeys(KINDS, "diamond"),
-                                          colors=dict.fromkeys(KINDS, "#111111"), labels=labels, size=70)
-    dots = charts.dots({f"end of a run ({name})": ends}, colors=(color,), size=22)
-    return (chart + minima_marks + dots).resolve_scale(color="independent", shape="independent")
+def gap_table(g):
+    return pd.DataFrame({
+        "minimum": lesson.KINDS,
+        "w₁": g.minima[:, 0],
+        "w₂": g.minima[:, 1],
+        "curvature along the shift": g.curvature,
+        "train loss": g.train,
+        "test loss": g.test,
+        "gap (test − train)": g.gap,
+        "estimate ½·d²·curvature": g.estimate,
+    })
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def ends_chart(lr, small, large, where):
-    both = ends_map(lr, small, where, "#ff7f0e") | ends_map(lr, large, where, "#1f77b4")
-    return both.resolve_scale(color="independent", shape="independent")
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def shares_chart(lr, small, large, where):
-    rows = {batch_name(small): shares(lr, small, where), batch_name(large): shares(lr, large, where)}
-    table = {kind: {name: float(v[k]) for name, v in rows.items()} for k, kind in enumerate(KINDS + ("neither",))}
-    return charts.grouped(table, "share", percent=True, title="share of runs", colors=("#ff7f0e", "#1f77b4"),
-                          width=360)
+def apply_preset(name):
+    P.set(**lesson.PRESETS[name])
 
 
 st.title("Flat vs sharp minima")
 st.markdown(
-    "Training lowers the loss on the training data, but what we care about is the loss on data the model has "
-    "never seen. That test loss has almost the same shape as the train loss, only moved a little, because new "
-    "data never look exactly like the old. Here the train loss has two valleys: one wide and **flat**, one "
-    "narrow and **sharp**. Move the test loss a little and see what each minimum pays."
+    "New data never look exactly like the training data, so the test loss is the train loss **moved a little**. "
+    "A wide, flat minimum barely notices the move; a narrow, sharp one is left high on a wall."
 )
-st.latex(
-    r"L_{\text{test}}(w) = L_{\text{train}}(w - d), \qquad "
-    r"\text{gap}(w^*) = L_{\text{test}}(w^*) - L_{\text{train}}(w^*) \;\approx\; \tfrac12\, d^{\top}\,\nabla^2 L_{\text{train}}(w^*)\, d"
-)
-st.caption(
-    "w* is a minimum of the train loss and d the shift. At a minimum the gradient is zero, so the first change "
-    "the shift causes is second order: half the curvature (the Hessian ∇²L) times the squared shift."
-)
+st.latex(r"L_{\text{test}}(w) = L_{\text{train}}(w - d)")
+st.latex(r"\text{gap}(w^*) = L_{\text{test}}(w^*) - L_{\text{train}}(w^*) \approx \tfrac12\, d^{\top} \nabla^2 L_{\text{train}}(w^*)\, d")
 
-st.subheader("A small shift hurts the sharp minimum most")
-shift = P.select_slider("shift", "How far the test loss is shifted: d", SHIFTS, value=0.2, format_func=lambda v: f"{v:g}")
-left, right = st.columns([1, 1.25], gap="large")
-with left:
-    show(plane_chart(shift))
-    st.caption("The red line marks the cut drawn on the right; the arrow is the shift d that turns the train "
-               "loss into the test loss.")
-with right:
+controls, cut, plane = st.columns([0.95, 1.35, 1.35], gap="medium")
+with controls:
+    st.markdown("**Presets**")
+    for i, name in enumerate(lesson.PRESETS):
+        st.button(name, key=f"fs.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    shift = P.select_slider("shift", "How far the test loss is moved: d", lesson.SHIFTS, value=D["shift"],
+                            format_func=lambda v: f"{v:g}")
+with cut:
     show(slice_chart(shift))
-
-table = gap_table(shift)
-gap_flat, gap_sharp = table["gap (test − train)"]
-if shift == 0:
-    st.info("With no shift the test loss is the train loss, so neither minimum has a gap. Move the slider.")
-else:
-    ratio = gap_sharp / gap_flat if gap_flat > 0 else float("inf")
-    st.success(
-        f"Shifted by d = {shift:g}, the flat minimum's loss rises by only **{gap_flat:.3f}**; the sharp one's rises "
-        f"by **{gap_sharp:.3f}**, {ratio:.0f} times as much. The flat valley is so wide that a small move leaves "
-        "the weights still near its bottom; the sharp valley's walls are steep, so the same move puts them high "
-        "on a wall. That is why a flat minimum generalises better."
-    )
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
-st.caption(
-    "Curvature: the second derivative of the train loss along the shift. The estimate treats each valley as a "
-    "perfect bowl; it holds while d is small next to the valley's width, so for the sharp valley it overshoots "
-    "once d passes about 0.1 (its walls level off). The sharp valley is also shallower than the flat one: the "
-    f"train loss averages {N_SAMPLES} copies of the landscape, each moved a little, and that smears a narrow dip."
-)
+with plane:
+    show(plane_chart(shift))
+    st.caption("The red line is the cut drawn beside; the arrow is the move d that turns the train loss into the "
+               "test loss.")
 
 st.subheader("Small batches rarely stay in a sharp minimum")
 st.markdown(
-    f"The train loss is the mean of {N_SAMPLES} sample losses: each is the same landscape moved by its own small "
-    f"offset. A mini-batch sees only a few of them, so its gradient is the full gradient plus noise. How much noise "
-    "depends on the valley: in the sharp one a sample's valley a little to the side has steep walls right where "
-    "the weights are, so the gradients of different samples disagree strongly; in the flat valley they barely "
-    f"differ. Below, {RUNS} runs take {STEPS} steps each, once with a small and once with a large batch, each run "
-    "with its own random sample order."
+    f"The train loss is the mean of {lesson.N_SAMPLES} sample losses, each the same landscape moved by its own small "
+    f"offset, so a mini-batch's gradient is the full gradient plus noise, and the noise is strongest in the sharp "
+    f"valley. Here {lesson.RUNS} runs take {lesson.STEPS} updates each, once with a small and once with a large "
+    "batch, each run with its own random sample order."
 )
-controls, view = st.columns([1, 2.6], gap="large")
-with controls:
-    where = P.radio("starts", "Where the runs start", [ANYWHERE, IN_SHARP], value=ANYWHERE)
-    lr = P.select_slider("lr", "Learning rate η", LRS, value=0.2, format_func=lambda v: f"{v:g}")
-    small = P.select_slider("small", "Small batch size", SMALL, value=1)
-    large = P.select_slider("large", f"Large batch size ({N_SAMPLES} = all samples)", LARGE, value=N_SAMPLES)
-    _, _, hessian = minima()
-    sharp_bound = 2 / np.linalg.eigvalsh(hessian[1])[-1]
-    st.caption(
-        f"Full-batch gradient descent can stay in the sharp minimum while η < 2/λ_max = {sharp_bound:.2f} "
-        f"there (in the flat one up to {2 / np.linalg.eigvalsh(hessian[0])[-1]:.1f})."
-    )
-small_shares, large_shares = shares(lr, small, where), shares(lr, large, where)
-sharp_small, sharp_large = small_shares[1], large_shares[1]
-small_name, large_name = batch_name(small), batch_name(large)
-with view:
-    show(shares_chart(lr, small, large, where))
-outcome = view.empty()
-show(ends_chart(lr, small, large, where))
-with outcome.container():
-    if sharp_large < 0.02:
-        st.warning(
-            f"Even with {large_name} only {sharp_large:.0%} of the runs ended in the sharp minimum, so this setting "
-            "does not separate the two batch sizes. Start the runs anywhere on the map, or lower η."
-        )
-    elif sharp_large - sharp_small >= 0.05:
-        st.success(
-            f"With {small_name}, {sharp_small:.0%} of the runs ended in the sharp minimum; with {large_name}, "
-            f"{sharp_large:.0%}. The noisy small-batch steps throw runs out of the narrow valley, and once in the "
-            "wide one they stay: there the same noise barely moves them."
-        )
-    else:
-        st.info(
-            f"Both batch sizes ended in the sharp minimum about equally often ({sharp_small:.0%} and "
-            f"{sharp_large:.0%}). At η = {lr:g} the noisy steps are too small to carry a run over the sharp "
-            f"valley's rim within {STEPS} steps. Raise η or pick a smaller batch."
-        )
-if max(small_shares[2], large_shares[2]) > 0.05:
-    st.caption("“Neither”: runs that ended more than 0.5 away from both minima, still on their way.")
+controls2, view = st.columns([1, 2.2], gap="medium")
+with controls2:
+    where = P.radio("starts", "Where the runs start", list(lesson.STARTS), value=D["starts"])
+    lr = P.select_slider("lr", "Learning rate η", lesson.LRS, value=D["lr"], format_func=lambda v: f"{v:g}")
+    small = P.select_slider("small", "Small batch size", lesson.SMALL, value=D["small"])
+    large = P.select_slider("large", f"Large batch size ({lesson.N_SAMPLES} = all samples)", lesson.LARGE,
+                            value=D["large"])
+    flat_bound, sharp_bound = lesson.bounds()
+    st.caption(f"Full-batch gradient descent can stay in the sharp minimum while η < 2/λ_max = "
+               f"{charts.plain(sharp_bound)} there (in the flat one up to {charts.plain(flat_bound)}).")
 
-with st.expander("Why this matters for real networks", expanded=True):
+g = gaps(shift)
+small_ends, large_ends = ends(lr, small, where), ends(lr, large, where)
+facts = lesson.facts(g, small_ends, large_ends, lr, where, small, large)
+told = lesson.story(facts)
+
+with controls:
+    current = {"shift": shift, "starts": where, "lr": lr, "small": small, "large": large}
+    for preset, values in lesson.PRESETS.items():
+        if values == current:
+            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+    getattr(st, told.gap[0])(told.gap[1])
+
+with view:
+    show(shares_chart(facts))
+    getattr(st, told.batch[0])(told.batch[1])
+    if told.batch_note:
+        st.caption(told.batch_note)
+
+left, right = st.columns(2, gap="medium")
+with left:
+    show(ends_map(lr, small, where, BATCH_COLORS[0]))
+with right:
+    show(ends_map(lr, large, where, BATCH_COLORS[1]))
+st.caption("Each dot is where one run ended; the text beside each diamond counts the runs that ended within "
+           f"{lesson.RADIUS:g} of it.")
+
+with st.expander("The numbers behind the gap"):
+    table = gap_table(g)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
+    if told.gap_note:
+        st.caption(told.gap_note)
+    st.caption(
+        "Curvature: the second derivative of the train loss along the shift. The estimate treats each valley as a "
+        "perfect bowl, which holds while d is small next to the valley's width. The sharp valley is also shallower "
+        f"than the flat one: the train loss averages {lesson.N_SAMPLES} copies of the landscape, each moved a little, "
+        "and that smears a narrow dip."
+    )
+
+with st.expander("Why this matters for real networks"):
     st.markdown(
         "A network has many minima that fit the training data about equally well, and they differ in width. "
         "A wide one keeps its low loss when the data change a little, as between the training set and the data "

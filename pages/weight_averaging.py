@@ -4,206 +4,179 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import gdcore as gd
 from gdcore import charts
+from lessons import weight_averaging as lesson
 from ui.params import Params
 from ui.show import show
 
 P = Params("swa")
-N_SAMPLES = 64
-NOISE = 1.0
-START = (0.0, 0.0)
-LRS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
-BATCHES = (1, 2, 4, 8, 16, 64)
-MIN_RATIO = 10  # lr_min = lr_max / MIN_RATIO
-COLORS = {"start": "#d62728", "snapshot": "#ff7f0e", "SWA average": "#6a3d9a", "train minimum": "#111111", "test minimum": "#2ca02c"}
-SHAPES = {"start": "circle", "snapshot": "circle", "SWA average": "diamond", "train minimum": "square", "test minimum": "triangle-up"}
+D = lesson.DEFAULTS
+# The window is square; ui.show fits the width to the column and keep_aspect makes the height follow it.
+PLANE_WIDTH, PLANE_HEIGHT = 330, 330
+COLORS = {"start": "#d62728", "saved point": "#ff7f0e", "average": "#6a3d9a",
+          "train minimum": "#111111", "test minimum": "#2ca02c"}
+SHAPES = {"start": "circle", "saved point": "circle", "average": "diamond",
+          "train minimum": "square", "test minimum": "triangle-up"}
+
+run = st.cache_data(max_entries=32, show_spinner=False)(lesson.run)
 
 
-def train():
-    return gd.objectives.linear_regression(n_samples=N_SAMPLES, noise=NOISE, seed=0)
+@st.cache_data(max_entries=1, show_spinner=False)
+def floors():
+    """The lowest points of the train and the test loss's wide valley."""
+    return lesson.lowest(lesson.train()), lesson.lowest(lesson.test_set())
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def run(lr_max, cycles, cycle_length, batch_size, seed):
-    return gd.swa(train(), gd.SGD(), START, cycles=cycles, cycle_length=cycle_length, lr_max=lr_max,
-                  lr_min=lr_max / MIN_RATIO, batch_size=batch_size, seed=seed)
-
-
-def special_points(res):
-    return {
-        "start": START,
-        "snapshot": res.snapshots,
-        "SWA average": res.average,
-        "train minimum": train().minimizer,
-        "test minimum": res.test.minimizer,
-    }
-
-
-def marks(res):
-    labels = {"snapshot": [str(k + 1) for k in range(len(res.snapshots))]}
-    return charts.labelled_points(special_points(res), shapes=SHAPES, colors=COLORS, labels=labels)
-
-
-def window(res):
-    """A square window around the start, the snapshots, the average and both minima; wilder steps are clipped."""
-    pts = np.concatenate([np.reshape(p, (-1, 2)) for p in special_points(res).values()])
+def window(snapshots, average):
+    """The fixed view of the valley, grown (kept square) when a saved point or the average lies outside it."""
+    pts = np.concatenate([np.reshape(snapshots, (-1, 2)), np.reshape(average, (-1, 2))])
     pts = pts[np.isfinite(pts).all(axis=1)]
-    centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
-    half = 0.6 * float((pts.max(axis=0) - pts.min(axis=0)).max())
+    (xa, xb), (ya, yb) = lesson.VIEW
+    lo = np.minimum([xa, ya], pts.min(axis=0) - 0.1) if len(pts) else np.array([xa, ya])
+    hi = np.maximum([xb, yb], pts.max(axis=0) + 0.1) if len(pts) else np.array([xb, yb])
+    centre, half = (lo + hi) / 2, float((hi - lo).max()) / 2
     return tuple((float(c - half), float(c + half)) for c in centre)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def plane_chart(lr_max, cycles, cycle_length, batch_size, seed):
-    res = run(lr_max, cycles, cycle_length, batch_size, seed)
-    chart = charts.landscape(train(), bounds=window(res), critical={}, title="The run on the train loss",
-                             width=440, height=440)
-    chart = chart + charts.faint_path(res.trajectory.points) + marks(res)
-    return chart.resolve_scale(color="independent", shape="independent")
+def marks(snapshots, average, extra):
+    points = {"saved point": snapshots, "average": average, **extra}
+    labels = {"saved point": [str(k + 1) for k in range(len(snapshots))]}
+    return charts.labelled_points(points, shapes=SHAPES, colors=COLORS, labels=labels, size=110)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def curves_chart(lr_max, cycles, cycle_length, batch_size, seed):
-    res = run(lr_max, cycles, cycle_length, batch_size, seed)
-    traj = res.trajectory
-    rules = charts.vertical_rules(res.snapshot_steps, color="#ff7f0e", label=None)
-    lr = charts.lr_curve({"learning rate": traj.lrs}, height=150, width=520, colors=("#555555",)) + rules
-    loss = charts.loss_curve({"train loss": traj.losses}, x_title="step", height=170, width=520, log=True,
-                             colors=("#1f77b4",)) + rules
-    return (lr & loss)
+def train_chart(*args):
+    res = run(*args)
+    snapshots, average, _, _ = lesson.first(res)
+    m, _ = floors()
+    chart = charts.surface(lesson.train(), bounds=window(snapshots, average), resolution=60, width=PLANE_WIDTH,
+                           height=PLANE_HEIGHT, title="Your run on the train loss")
+    path = charts.faint_path(res.trajectory.points[:, 0], opacity=0.35)
+    extra = {"start": lesson.START, "train minimum": m, "test minimum": floors()[1]}
+    chart = (chart + path + marks(snapshots, average, extra)).resolve_scale(color="independent", shape="independent")
+    # A square window: the plot's height follows the width of its column. Five names do not fit one
+    # row beside a phone's plot: three to a row.
+    return charts.keep_aspect(chart, 1.0).configure_legend(columns=3, labelLimit=0)
 
 
-def loss_table(res):
-    k = len(res.snapshots)
-    obj = train()
-    frame = pd.DataFrame({
-        "weights": [f"snapshot {i + 1}" for i in range(k)] + ["SWA average", "train minimum (exact)"],
-        "slope w₁": np.r_[res.snapshots[:, 0], res.average[0], obj.minimizer[0]],
-        "intercept w₂": np.r_[res.snapshots[:, 1], res.average[1], obj.minimizer[1]],
-        "train loss": np.r_[res.train_losses, res.average_train_loss, obj.loss(obj.minimizer)],
-        "test loss": np.r_[res.test_losses, res.average_test_loss, res.test.loss(obj.minimizer)],
+@st.cache_data(max_entries=32, show_spinner=False)
+def test_chart(*args):
+    res = run(*args)
+    snapshots, average, _, _ = lesson.first(res)
+    _, mt = floors()
+    chart = charts.surface(lesson.test_set(), bounds=window(snapshots, average), resolution=60, width=PLANE_WIDTH,
+                           height=PLANE_HEIGHT, title="The same points on the test loss")
+    extra = {"test minimum": mt}
+    chart = (chart + marks(snapshots, average, extra)).resolve_scale(color="independent", shape="independent")
+    return charts.keep_aspect(chart, 1.0)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def lr_chart(*args):
+    res = run(*args)
+    rules = charts.vertical_rules(res.snapshot_steps, color="#ff7f0e")
+    lr = charts.curves({"learning rate": res.trajectory.lrs}, "lr", title="learning rate η", x_title="update", log=False,
+                       height=200, width=420, colors=("#555555",))
+    return lr + rules
+
+
+def saved_points_chart(f):
+    table = {str(k + 1): {"train loss": tr, "test loss": te} for k, (tr, te) in enumerate(zip(f.train, f.test))}
+    table["average"] = {"train loss": f.average_train, "test loss": f.average_test}
+    return charts.grouped(table, "height", mark="point", title="loss − its lowest value", x_title="saved point",
+                          reference={"test loss": f.average_test}, width=300, height=200,
+                          colors=("#1f77b4", "#d62728"))
+
+
+def loss_table(f):
+    k = len(f.test)
+    return pd.DataFrame({
+        "weights": [f"saved point {i + 1}" for i in range(k)] + ["average"],
+        "w₁": [p[0] for p in f.snapshots] + [f.average[0]],
+        "w₂": [p[1] for p in f.snapshots] + [f.average[1]],
+        "train loss − lowest": list(f.train) + [f.average_train],
+        "test loss − lowest": list(f.test) + [f.average_test],
     })
-    return frame
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def losses_chart(lr_max, cycles, cycle_length, batch_size, seed):
-    res = run(lr_max, cycles, cycle_length, batch_size, seed)
-    table = {str(i + 1): {"train loss": tr, "test loss": te}
-             for i, (tr, te) in enumerate(zip(res.train_losses, res.test_losses))}
-    table["average"] = {"train loss": res.average_train_loss, "test loss": res.average_test_loss}
-    average = {"train loss": res.average_train_loss, "test loss": res.average_test_loss}
-    return charts.grouped(table, "loss", mark="point", title="loss", x_title="snapshot", reference=average,
-                          width=330, height=220, colors=("#1f77b4", "#d62728"))
+def apply_preset(name):
+    P.set(**lesson.PRESETS[name])
 
 
 st.title("Weight averaging")
 st.markdown(
-    "Stochastic weight averaging (SWA) turns the restlessness of SGD into an advantage. Run SGD until it "
-    "settles in a valley and **save the weights**. Then **raise the learning rate**: the bigger, noisier steps "
-    "push the weights away to another spot, and as the rate falls again they settle there. Save those too, "
-    "repeat a few times, and finally **average the saved weights**. Each saved point lies somewhere on the "
-    "valley floor, often towards one of its walls; their average lands near the middle of the valley, where a "
-    "slightly different test loss is still low."
+    "Stochastic weight averaging (SWA) runs SGD with a rate that falls and jumps back up, saves the weights at the "
+    "end of every cycle, and finally **averages the saved weights**. Each saved point is the valley floor plus "
+    "some noise of the steps; in the average most of that noise cancels."
 )
-st.latex(
-    r"\eta_t = \Bigl(1 - \tfrac{(t \bmod c) + 1}{c}\Bigr)\eta_{\max} + \tfrac{(t \bmod c) + 1}{c}\,\eta_{\min},"
-    r"\qquad w_{t+1} = w_t - \eta_t\, \nabla L_{B_t}(w_t),"
-    r"\qquad w_{\text{SWA}} = \frac{1}{K}\sum_{k=1}^{K} w_{kc}"
-)
-st.caption(
-    "c updates per cycle, K cycles; L_B is the loss on a mini-batch B. The rate falls in a straight line within "
-    "each cycle and jumps back up at the start of the next; the weights are saved at the end of each cycle, "
-    "where the rate is lowest."
-)
-st.markdown(
-    f"The model here fits a line to {N_SAMPLES} noisy points: w₁ is the slope and w₂ the intercept, and the "
-    f"loss is the mean squared error. The test loss uses {N_SAMPLES} fresh points from the same source, so its "
-    "minimum sits a little away from the train loss's."
-)
+st.latex(r"\eta_t = \eta_{\max} - \tfrac{(t \bmod c) + 1}{c}\,(\eta_{\max} - \eta_{\min})")
+st.latex(r"w_{t+1} = w_t - \eta_t\, \nabla L_{B_t}(w_t)")
+st.latex(r"w_{\text{SWA}} = \tfrac{1}{K}\textstyle\sum_{k=1}^{K} w_{kc}")
 
-controls, view = st.columns([1, 2.6], gap="large")
+controls, view, verdict = st.columns([1, 1.9, 1.2], gap="medium")
 with controls:
-    lr_max = P.select_slider("lr", "Highest learning rate η_max", LRS, value=0.2, format_func=lambda v: f"{v:g}")
-    st.caption(f"The lowest rate is η_min = η_max / {MIN_RATIO} = {lr_max / MIN_RATIO:g}.")
-    cycles = P.slider("cycles", "Cycles K (saved weights)", 1, 10, 5)
-    cycle_length = P.slider("length", "Updates per cycle c", 10, 100, 30, step=10)
-    batch_size = P.select_slider("batch", f"Batch size ({N_SAMPLES} = all samples)", BATCHES, value=1)
-    seed = P.slider("seed", "Seed of the sample order", 0, 20, 0)
+    st.markdown("**Presets**")
+    for i, name in enumerate(lesson.PRESETS):
+        st.button(name, key=f"swa.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    lr = P.select_slider("lr", "Highest learning rate η_max", lesson.LRS, value=D["lr"], format_func=lambda v: f"{v:g}")
+    low = P.select_slider("low", "Lowest rate η_min, as a share of η_max", lesson.LOWS, value=D["low"],
+                          format_func=lambda v: f"{v:g}")
+    st.caption(f"η falls from {lr:g} to η_min = {lr * low:g} in each cycle.")
+    cycles = P.slider("cycles", "Cycles K (saved weights)", 1, 10, D["cycles"])
+    length = P.slider("length", "Updates per cycle c", 10, 100, D["length"], step=10)
+    batch = P.select_slider("batch", f"Batch size ({lesson.N_SAMPLES} = all samples)", lesson.BATCHES, value=D["batch"])
+    seed = P.slider("seed", "Seed of the sample orders", 0, 20, D["seed"])
 
-res = run(lr_max, cycles, cycle_length, batch_size, seed)
+args = (lr, low, cycles, length, batch, seed)
+res = run(*args)
+facts = lesson.facts(res, lr, low, cycles, length, batch)
+told = lesson.story(facts)
 with view:
-    show(plane_chart(lr_max, cycles, cycle_length, batch_size, seed))
-    st.caption("The thin red line is every SGD step from the start; the orange points are the saved weights, "
-               "numbered by cycle, and the purple diamond is their average.")
+    show(train_chart(*args))
+    st.caption(
+        "Orange: the weights saved at the end of each cycle, numbered; purple diamond: their average; faint red: "
+        "every step of your run. The test loss is the same landscape seen through fresh data samples, so its "
+        "minimum (green) sits a little away from the train loss's (black)."
+    )
+with verdict:
+    current = {"lr": lr, "low": low, "cycles": cycles, "length": length, "batch": batch, "seed": seed}
+    for preset, values in lesson.PRESETS.items():
+        if values == current:
+            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+    getattr(st, told.tone)(told.headline)
+    show(saved_points_chart(facts))
+    st.caption("Each saved point's train and test loss and the average's; dashed: the average's test loss.")
 
-with controls:
-    if res.status == "diverged":
-        st.error(
-            f"**Diverged** after {res.trajectory.steps_done} updates: η_max = {lr_max:g} is too large, each step "
-            "overshoots further, and the weights ran away. There are no complete cycles to average. Lower η_max."
-        )
-    elif np.max(res.train_losses) > 3 * float(train().loss(train().minimizer)):
-        st.warning(
-            f"**Unstable**: some saved weights have a train loss far above the minimum's. η_max = {lr_max:g} is too "
-            "large for single samples whose loss is steep: a step on one of them flings the weights far away, and "
-            "the cycle is too short to come back. Lower η_max or use a larger batch."
-        )
-    elif cycles == 1:
-        st.info("With one cycle there is one saved point, so the average is just that point. Add cycles.")
-    elif np.max(np.linalg.norm(res.snapshots - res.average, axis=-1)) < 1e-3:
-        st.info(
-            "All saved points are practically the same point: without mini-batch noise every cycle settles in "
-            "the same minimum, so their average is that minimum too and averaging changes nothing. Use a smaller batch."
-        )
-    else:
-        beaten = int(np.sum(res.test_losses > res.average_test_loss))
-        typical = float(np.mean(res.test_losses))
-        if res.average_test_loss < typical:
-            st.success(
-                f"The average's test loss **{res.average_test_loss:.4f}** is below the snapshots' mean "
-                f"{typical:.4f}, and below {beaten} of the {cycles} snapshots on their own."
-            )
-        else:
-            st.warning(
-                f"The average's test loss {res.average_test_loss:.4f} is not below the snapshots' mean "
-                f"{typical:.4f}. The saved points do not surround the valley floor: here they lie along one side "
-                "of it, so their middle is no better than they are."
-            )
+if told.runs:
+    st.markdown(told.runs)
+for note in told.notes:
+    st.caption(note)
 
-show(curves_chart(lr_max, cycles, cycle_length, batch_size, seed))
-st.caption("Orange lines: the end of each cycle, where the weights are saved.")
-
-left, right = st.columns([1, 1.3], gap="large")
+left, right = st.columns(2, gap="medium")
 with left:
-    show(losses_chart(lr_max, cycles, cycle_length, batch_size, seed))
-    st.caption("Each saved point's train and test loss; the dashed lines are the average's.")
+    show(test_chart(*args))
+    st.caption("The test loss, with the saved points and their average where they are.")
 with right:
-    table = loss_table(res)
+    show(lr_chart(*args))
+    st.caption("Orange lines: the end of each cycle, where the weights are saved.")
+
+with st.expander("The numbers: every saved point and the average"):
+    table = loss_table(facts)
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
 
-if res.status != "diverged" and cycles > 1:
-    first, rest = res.train_losses[0], float(np.median(res.train_losses[1:]))
-    if first > rest + 0.5 * (rest - table["train loss"].iloc[-1]) + 0.05:
-        st.caption(
-            "The first saved point has a clearly higher train loss: the first cycle had not yet reached the "
-            "valley floor from the start, and it pulls the average with it. More updates per cycle or a larger "
-            "η_max fix that (the paper starts SWA from an already trained network)."
-        )
-    if batch_size == N_SAMPLES:
-        st.caption(
-            "With all samples in every batch there is no noise: each cycle ends a little further down the same "
-            "path, so the saved points lie in a row rather than around the valley, and the last one is usually best."
-        )
-
-with st.expander("Why the average does better than the points it came from", expanded=True):
+with st.expander("Why averaging helps, and what it cannot do"):
     st.markdown(
-        "Near the bottom of a valley the loss grows with the square of the distance from the lowest point, "
-        "so a point that is off to one side pays a lot and the middle of a cloud of points pays little: the "
-        "average of the saved weights always has a lower loss than the saved weights have on average (for a "
-        "bowl-shaped loss). Because the test loss is the train loss moved a little, being in the middle of a "
-        "wide valley also keeps its test loss low. Averaging is cheap: it needs one extra copy of the weights "
-        "and no extra gradient computations."
+        f"The loss here is the flat-vs-sharp landscape seen through {lesson.N_SAMPLES} data samples: each sample is "
+        "the landscape moved by a small random offset, and the train loss is their mean. The run starts on the wall "
+        "of the wide valley (SWA usually starts from weights that are already trained). Single-sample steps disagree, "
+        "so even at the lowest rate of a cycle the weights do not rest on the floor: each saved point lies a random "
+        "bit away from it. Near the floor the loss grows with the square of that distance, so a point off to one "
+        "side pays a lot and the middle of a cloud of points pays little: the average of the saved points has a "
+        "lower loss than the saved points have on average. The test loss is the same landscape through other "
+        "samples, close to the train loss, so the same holds there.\n\n"
+        "Averaging cannot tell which saved point is best on unseen data, and in a plane one of them may land nearer "
+        "the test minimum by chance; the count over many runs shows how often that happens. In a network with "
+        "millions of weights the noise spreads over so many directions that the average beats practically every "
+        "saved point. Averaging is cheap: one extra copy of the weights and no extra gradients."
     )

@@ -37,7 +37,7 @@ LESSONS = (
     Lesson("Randomness", "pages/flat_sharp.py", "Flat vs sharp minima", ":material/terrain:", "flat-vs-sharp",
            "The test loss is the train loss moved a little: a flat minimum barely notices, a sharp one rises steeply; small-batch noise rarely stays in a sharp minimum."),
     Lesson("Randomness", "pages/weight_averaging.py", "Weight averaging", ":material/balance:", "weight-averaging",
-           "Stochastic weight averaging: converge, save the weights, raise the learning rate, converge again; the average of the saved weights lies in the flat middle of the valley."),
+           "Stochastic weight averaging: converge, save the weights, raise the learning rate, converge again; the average sits nearer the valley floor than the saved points and beats them on the test loss."),
     Lesson("Real networks", "pages/network_landscape.py", "Loss landscape of a real network", ":material/hub:",
            "network-landscape",
            "A small network has hundreds of weights: its loss can only be sliced. Filter-normalised slices show that mini-batch training ends in a flatter minimum than full-batch training, and the flatter one generalises."),

@@ -1,14 +1,14 @@
-"""The flat-vs-sharp page: every widget, the generalisation gap against a second-order Taylor estimate
-built here from the surface's analytic Hessian, and the batch-size outcome in words."""
+"""The flat-vs-sharp page: every widget and preset, the generalisation gap against a second-order Taylor
+estimate built here from the surface's analytic Hessian, the batch-size outcome in words, and links."""
 
 import numpy as np
 import pytest
 
 import gdcore as gd
+from lessons import flat_sharp as lesson
 from tests.app.harness import exercise, fresh, problems
 
 PAGE = "pages/flat_sharp.py"
-# The page's train loss: the flat_sharp surface seen through 32 samples, each moved by an offset of spread 0.25.
 SURFACE = gd.surfaces.get("flat_sharp")
 OFFSETS = np.random.default_rng(0).standard_normal((32, 2)) * 0.25
 
@@ -23,21 +23,6 @@ def test_every_widget_extreme_and_option_draws():
     assert exercise(PAGE) == []
 
 
-def test_the_table_holds_the_train_losss_two_minima():
-    at = fresh(PAGE)
-    frame = page_table(at)
-    m = frame[["w₁", "w₂"]].to_numpy()
-    # The train loss's gradient is the mean of the surface's gradient at w - o_i: zero at a minimum.
-    grads = SURFACE.grad(m[:, None, :] - OFFSETS[None]).mean(axis=1)
-    assert np.abs(grads).max() < 1e-8
-    hessians = SURFACE.hessian(m[:, None, :] - OFFSETS[None]).mean(axis=1)
-    eig = np.linalg.eigvalsh(hessians)
-    assert (eig > 0).all(), "both are minima"
-    assert eig[1, 1] > 4 * eig[0, 1], "the right one is much sharper"
-    # Each sits near the surface's own minimum of the same kind.
-    assert np.linalg.norm(m - SURFACE.minima, axis=1).max() < 0.2
-
-
 @pytest.mark.parametrize("shift", [0.05, 0.1])
 def test_small_shift_gap_is_half_d_h_d(shift):
     at = fresh(PAGE, {"shift": str(shift)})
@@ -48,10 +33,8 @@ def test_small_shift_gap_is_half_d_h_d(shift):
     hessians = SURFACE.hessian(m[:, None, :] - OFFSETS[None]).mean(axis=1)
     taylor = 0.5 * shift**2 * np.einsum("i,kij,j->k", u, hessians, u)
     gaps = frame["gap (test − train)"].to_numpy()
-    # The third-order remainder is small next to the second-order term for d << the sharp valley's width.
     np.testing.assert_allclose(gaps, taylor, rtol=0.1 if shift == 0.1 else 0.04)
     assert gaps[1] > 3 * gaps[0] > 0
-    # The loss itself: the test loss is the train loss moved by d along u, computed here from the surface.
     train = SURFACE.loss(m[:, None, :] - OFFSETS[None]).mean(axis=1)
     test = SURFACE.loss(m[:, None, :] - shift * u - OFFSETS[None]).mean(axis=1)
     np.testing.assert_allclose(frame["train loss"], train, rtol=1e-10)
@@ -73,17 +56,31 @@ def test_no_shift_no_gap():
     assert "neither minimum has a gap" in at.info[0].value
 
 
+def test_each_preset_button_sets_its_values_and_names_itself():
+    for i, (name, values) in enumerate(lesson.PRESETS.items()):
+        at = fresh(PAGE)
+        at.button(key=f"fs.preset.{i}").click().run()
+        assert problems(at) == [], name
+        assert at.select_slider(key="fs.shift").value == pytest.approx(values["shift"])
+        assert at.radio(key="fs.starts").value == values["starts"]
+        assert at.select_slider(key="fs.lr").value == pytest.approx(values["lr"])
+        assert at.select_slider(key="fs.small").value == values["small"]
+        assert at.select_slider(key="fs.large").value == values["large"]
+        assert any(f"Preset **{name}**" in c.value for c in at.caption), name
+
+
 def test_small_batches_leave_the_sharp_minimum_large_ones_stay():
     at = fresh(PAGE, {"starts": "in the sharp minimum", "lr": "0.3", "small": "1", "large": "8"})
     assert problems(at) == []
     message = at.success[-1].value
-    assert "With batch size 1, 0% of the runs ended in the sharp minimum; with batch size 8, 100%" in message
+    assert "With batch size 1, **no run** stayed in the sharp minimum; with batch size 8, **all 200 runs**" in message
 
 
 def test_a_small_learning_rate_keeps_both_in_the_sharp_minimum_and_says_why():
     at = fresh(PAGE, {"starts": "in the sharp minimum", "lr": "0.05"})
     assert problems(at) == []
-    assert any("about equally often (100% and 100%)" in m.value for m in at.info)
+    assert any("about equally often: all 200 runs with batch size 1, all 200 runs with all 32 samples" in m.value
+               for m in at.info)
 
 
 def test_a_link_reproduces_the_view():
