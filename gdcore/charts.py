@@ -684,22 +684,21 @@ MAX_PLANE_HEIGHT = 520
 
 
 def keep_aspect(chart, ratio, max_height=MAX_PLANE_HEIGHT):
-    """Make the plot's height follow its width (``height = ratio * width``, at most ``max_height``).
+    """Set the plot's height to ``ratio`` times its declared width, at most ``max_height``.
 
-    A chart drawn at the width of its column (a phone, a side column) keeps one unit of
-    w₁ as long as one unit of w₂ instead of being squeezed: Vega recomputes the height
-    from the width it was given. At a fixed width (a notebook) nothing changes.
+    The height is fixed when the chart is built. A height that Vega recomputed from the
+    width of the column (tried: a parameter named ``height`` with ``width * ratio``)
+    kept a weight plane square on a phone, but made Vega's layout run again and again
+    ("Dataflow already running") on some pages, so a fixed height it is.
 
-    >>> spec = keep_aspect(alt.Chart().mark_point().properties(width=400, height=200), 0.5).to_dict()
-    >>> spec["params"][0]["expr"]
-    'min(max(40, floor(width * 0.5 / 40) * 40), 520)'
+    >>> keep_aspect(alt.Chart().mark_point().properties(width=400, height=100), 0.5).height
+    200
     """
     ratio = check_real(ratio, "ratio", "keep_aspect", low=0, closed="neither")
     max_height = check_int(max_height, "max_height", "keep_aspect", low=1)
-    # In steps of 40 px: a scroll bar that comes and goes changes the width by a few pixels, and
-    # a height that followed it exactly could make the page resize itself without end.
-    height = alt.param(name="height", expr=f"min(max(40, floor(width * {ratio:.6g} / 40) * 40), {int(max_height)})")
-    return chart.add_params(height)
+    width = chart.width if isinstance(chart.width, (int, float)) else WIDTH
+    chart.height = int(min(round(width * ratio), max_height))
+    return chart
 
 
 def _cycle(values, n):

@@ -11,7 +11,7 @@ from ui.show import show
 
 P = Params("swa")
 D = lesson.DEFAULTS
-# The window is square; ui.show fits the width to the column and keep_aspect makes the height follow it.
+# The window is square: keep_aspect gives the plot the height of its declared width.
 PLANE_WIDTH, PLANE_HEIGHT = 330, 330
 COLORS = {"start": "#d62728", "saved point": "#ff7f0e", "average": "#6a3d9a",
           "train minimum": "#111111", "test minimum": "#2ca02c"}
