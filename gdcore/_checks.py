@@ -18,6 +18,13 @@ class ParameterError(ValueError, TypeError):
 
     Subclasses both ``ValueError`` and ``TypeError`` (as scikit-learn's
     ``InvalidParameterError`` does), so either ``except`` clause catches it.
+
+    >>> import gdcore as gd
+    >>> try:
+    ...     gd.Adam(lr=-1)
+    ... except ValueError as error:
+    ...     print(error)
+    The 'lr' parameter of Adam must be a float >= 0. Got -1 instead.
     """
 
 

@@ -63,21 +63,39 @@ __all__ = [
 
 
 class SGDState(NamedTuple):
-    """State of :class:`SGD`: the momentum buffer :math:`b` and the number of updates made."""
+    """State of :class:`SGD`: the momentum buffer :math:`b` and the number of updates made.
+
+    >>> opt = SGD(lr=0.1, momentum=0.9)
+    >>> state = opt.init(np.zeros(2))
+    >>> type(state).__name__, state._fields[:2]
+    ('SGDState', ('momentum_buffer', 'step'))
+    """
 
     momentum_buffer: np.ndarray
     step: int
 
 
 class AdagradState(NamedTuple):
-    """State of :class:`Adagrad`: the number of updates made and the running sum of :math:`g^2`."""
+    """State of :class:`Adagrad`: the number of updates made and the running sum of :math:`g^2`.
+
+    >>> opt = Adagrad(lr=0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> type(state).__name__, state._fields[:2]
+    ('AdagradState', ('step', 'sum'))
+    """
 
     step: int
     sum: np.ndarray
 
 
 class RMSpropState(NamedTuple):
-    r"""State of :class:`RMSprop`: updates made, :math:`v`, :math:`g^{ave}` and the momentum buffer :math:`b`."""
+    r"""State of :class:`RMSprop`: updates made, :math:`v`, :math:`g^{ave}` and the momentum buffer :math:`b`.
+
+    >>> opt = RMSprop(lr=0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> type(state).__name__, state._fields[:2]
+    ('RMSpropState', ('step', 'square_avg'))
+    """
 
     step: int
     square_avg: np.ndarray
@@ -86,7 +104,13 @@ class RMSpropState(NamedTuple):
 
 
 class AdamState(NamedTuple):
-    r"""State of :class:`Adam` and :class:`AdamW`: updates made, :math:`m`, :math:`v` and :math:`v^{max}`."""
+    r"""State of :class:`Adam` and :class:`AdamW`: updates made, :math:`m`, :math:`v` and :math:`v^{max}`.
+
+    >>> opt = Adam(lr=0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> type(state).__name__, state._fields[:2]
+    ('AdamState', ('step', 'exp_avg'))
+    """
 
     step: int
     exp_avg: np.ndarray
@@ -95,7 +119,13 @@ class AdamState(NamedTuple):
 
 
 class NAdamState(NamedTuple):
-    r"""State of :class:`NAdam`: updates made, :math:`\prod_{i \le t} \mu_i` (a float), :math:`m` and :math:`v`."""
+    r"""State of :class:`NAdam`: updates made, :math:`\prod_{i \le t} \mu_i` (a float), :math:`m` and :math:`v`.
+
+    >>> opt = NAdam(lr=0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> type(state).__name__, state._fields[:2]
+    ('NAdamState', ('step', 'mu_product'))
+    """
 
     step: int
     mu_product: float
@@ -104,7 +134,13 @@ class NAdamState(NamedTuple):
 
 
 class RAdamState(NamedTuple):
-    r"""State of :class:`RAdam`: updates made, :math:`m` and :math:`v`."""
+    r"""State of :class:`RAdam`: updates made, :math:`m` and :math:`v`.
+
+    >>> opt = RAdam(lr=0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> type(state).__name__, state._fields[:2]
+    ('RAdamState', ('step', 'exp_avg'))
+    """
 
     step: int
     exp_avg: np.ndarray
@@ -112,7 +148,13 @@ class RAdamState(NamedTuple):
 
 
 class AdamaxState(NamedTuple):
-    r"""State of :class:`Adamax`: updates made, :math:`m` and the infinity norm :math:`u`."""
+    r"""State of :class:`Adamax`: updates made, :math:`m` and the infinity norm :math:`u`.
+
+    >>> opt = Adamax(lr=0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> type(state).__name__, state._fields[:2]
+    ('AdamaxState', ('step', 'exp_avg'))
+    """
 
     step: int
     exp_avg: np.ndarray
@@ -120,7 +162,13 @@ class AdamaxState(NamedTuple):
 
 
 class AdadeltaState(NamedTuple):
-    r"""State of :class:`Adadelta`: updates made, :math:`v` (squared gradients) and :math:`u` (squared updates)."""
+    r"""State of :class:`Adadelta`: updates made, :math:`v` (squared gradients) and :math:`u` (squared updates).
+
+    >>> opt = Adadelta(lr=0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> type(state).__name__, state._fields[:2]
+    ('AdadeltaState', ('step', 'square_avg'))
+    """
 
     step: int
     square_avg: np.ndarray

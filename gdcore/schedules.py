@@ -108,6 +108,10 @@ class Schedule:
     float64 array of the same shape). Subclasses are frozen dataclasses made by
     the factory functions of this module; their repr is the factory call.
 
+    >>> s = step_decay(0.1, step_size=2, gamma=0.5)
+    >>> isinstance(s, Schedule), s(3), s(np.arange(5)).tolist()
+    (True, 0.05, [0.1, 0.1, 0.05, 0.05, 0.025])
+
     Attributes
     ----------
     name : str
