@@ -1194,8 +1194,10 @@ def labelled_points(named_points: Mapping[str, np.ndarray], *, shapes=None, colo
         .encode(
             x="x:Q",
             y="y:Q",
+            # Fill, not color: a plot over a heatmap keeps its colour scales independent, and a fill
+            # legend shares its scope with the shape legend, so the two merge into one.
             shape=alt.Shape("kind:N", scale=alt.Scale(domain=names, range=shape_range), legend=legend),
-            color=alt.Color("kind:N", scale=alt.Scale(domain=names, range=color_range), legend=legend),
+            fill=alt.Fill("kind:N", scale=alt.Scale(domain=names, range=color_range), legend=legend),
             tooltip=["kind:N", "label:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
         )
     )

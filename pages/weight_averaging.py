@@ -53,10 +53,10 @@ def train_chart(*args):
                            height=PLANE_HEIGHT, title="Your run on the train loss")
     path = charts.faint_path(res.trajectory.points[:, 0], opacity=0.35)
     extra = {"start": lesson.START, "train minimum": m, "test minimum": floors()[1]}
-    chart = (chart + path + marks(snapshots, average, extra)).resolve_scale(color="independent", shape="independent")
+    chart = (chart + path + marks(snapshots, average, extra)).resolve_scale(color="independent")
     # A square window: the plot's height follows the width of its column. Five names do not fit one
     # row beside a phone's plot: three to a row.
-    return charts.keep_aspect(chart, 1.0).configure_legend(columns=3, labelLimit=0)
+    return charts.keep_aspect(chart, 1.0).configure_legend(columns=2, labelLimit=0)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -67,7 +67,7 @@ def test_chart(*args):
     chart = charts.surface(lesson.test_set(), bounds=window(snapshots, average), resolution=60, width=PLANE_WIDTH,
                            height=PLANE_HEIGHT, title="The same points on the test loss")
     extra = {"test minimum": mt}
-    chart = (chart + marks(snapshots, average, extra)).resolve_scale(color="independent", shape="independent")
+    chart = (chart + marks(snapshots, average, extra)).resolve_scale(color="independent")
     return charts.keep_aspect(chart, 1.0)
 
 
