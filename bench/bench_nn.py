@@ -16,7 +16,6 @@ def network():
 
 def loss_by_hand(W, X, y, sizes):
     """Mean cross-entropy of a tanh MLP for a batch of flat parameter vectors W (P, d), written inline."""
-    (a, b), (c, d), (e, k) = zip(sizes[:-1], sizes[1:])
     pos = 0
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):

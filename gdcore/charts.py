@@ -402,7 +402,8 @@ def axis_titles(chart, x_title, y_title):
 
     The first layer that draws the axes (the image under every plane) carries the titles.
 
-    >>> spec = axis_titles(surface(_unit_bowl(), bounds=((-1, 1), (-1, 1)), resolution=4), "α", "β").to_dict()
+    >>> import gdcore as gd
+    >>> spec = axis_titles(surface(gd.surfaces.get("bowl"), resolution=4), "α", "β").to_dict()
     >>> spec["layer"][0]["encoding"]["x"]["title"], spec["layer"][0]["encoding"]["y"]["title"]
     ('α', 'β')
     """
@@ -418,16 +419,6 @@ def axis_titles(chart, x_title, y_title):
             encoding.x.title, encoding.y.title = x_title, y_title
             return chart
     return chart
-
-
-def _unit_bowl():
-    """A unit bowl for doctests: loss ``|w|^2 / 2``."""
-    class _Bowl:
-        bounds = ((-1.0, 1.0), (-1.0, 1.0))
-
-        def loss(self, w):
-            return 0.5 * (np.asarray(w) ** 2).sum(-1)
-    return _Bowl()
 
 
 def _scales(bounds):

@@ -93,8 +93,7 @@ st.latex(r"g_t = \frac{1}{B}\sum_{i \in \mathcal{B}_t} \nabla \ell_i(w_t)")
 controls, view, verdict = st.columns([1, 1.7, 1.15], gap="medium")
 with controls:
     st.markdown("**Presets**")
-    for i, name in enumerate(lesson.PRESETS):
-        st.button(name, key=f"batch.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     lr = P.select_slider("lr", "Learning rate η", lesson.LRS, value=D["lr"], format_func=lambda v: f"{v:g}")
     steps = P.slider("steps", "Updates", 10, 1000, D["steps"], step=10)
     seed = P.slider("seed", "Seed of the shuffles", 0, 99, D["seed"])

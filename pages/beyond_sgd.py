@@ -61,12 +61,7 @@ rules[2].latex(r"\begin{aligned} m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\ "
 controls, view = st.columns([1, 1.75], gap="medium")
 with controls:
     st.markdown("**Presets**")
-    names = list(PRESETS)
-    for row in range(0, len(names), 2):
-        cols = st.columns(2)  # one row per st.columns: on a phone the buttons stack in reading order
-        for i in range(row, min(row + 2, len(names))):
-            cols[i - row].button(names[i], on_click=apply_preset, args=(names[i],), key=f"beyond.preset.{i}",
-                                 width="stretch")
+    P.preset_buttons(PRESETS, apply_preset, per_row=2)
     surface_name = P.selectbox("surface", "Surface", list(lesson.SURFACES), value=lesson.DEFAULT_SURFACE,
                                format_func=lambda n: lesson.SURFACES[n].title if n in lesson.SURFACES else n,
                                on_change=reset_for_surface)

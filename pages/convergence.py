@@ -92,8 +92,7 @@ improvement.latex(r"\text{improvement: } L(w_{t+1}) < L^{*} - \delta")
 controls, picture = st.columns([1, 2.1], gap="large")
 with controls:
     st.markdown("**Presets**")
-    for i, name in enumerate(lesson.PRESETS):
-        st.button(name, on_click=apply_preset, args=(name,), key=f"conv.preset.{i}", width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     d = lesson.DEFAULTS
     lr = P.select_slider("lr", "Starting learning rate η", lesson.LRS, value=d["lr"], format_func=lambda v: f"{v:g}")
     rate_slot = st.empty()

@@ -106,8 +106,7 @@ st.latex(r"\text{gap}(w^*) = L_{\text{test}}(w^*) - L_{\text{train}}(w^*) \appro
 controls, cut, plane = st.columns([0.95, 1.35, 1.35], gap="medium")
 with controls:
     st.markdown("**Presets**")
-    for i, name in enumerate(lesson.PRESETS):
-        st.button(name, key=f"fs.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     shift = P.select_slider("shift", "How far the test loss is moved: d", lesson.SHIFTS, value=D["shift"],
                             format_func=lambda v: f"{v:g}")
 with cut:

@@ -69,12 +69,7 @@ st.latex(r"w_{t+1} \;=\; w_t \;-\; \eta\,\nabla L(w_t)")
 controls, view = st.columns([1, 1.75], gap="medium")
 with controls:
     st.markdown("**Presets** on the ravine, smallest η to largest")
-    names = list(PRESETS)
-    for row in range(0, len(names), 2):
-        # One row of buttons per st.columns, so on a phone they stack in reading order.
-        cols = st.columns(2)
-        for i in range(row, min(row + 2, len(names))):
-            cols[i - row].button(names[i], on_click=apply_preset, args=(names[i],), key=f"gd.preset.{i}", width="stretch")
+    P.preset_buttons(PRESETS, apply_preset, per_row=2)
     surface_name = P.selectbox("surface", "Surface", list(gd.surfaces.catalog()), value=lesson.DEFAULT_SURFACE,
                                format_func=lambda n: gd.surfaces.get(n).title, on_change=reset_for_surface)
     st.caption("Choosing a surface resets η, the start and the steps to values that suit it.")

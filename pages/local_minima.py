@@ -89,8 +89,7 @@ st.latex(r"w_{t+1} = w_t - \eta\,\nabla L(w_t)")
 controls, view = st.columns([1, 2.1], gap="medium")
 with controls:
     st.markdown("**Presets**")
-    for i, name in enumerate(lesson.PRESETS):
-        st.button(name, key=f"minima.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     name = P.selectbox("surface", "Surface", lesson.SURFACES, value=D["surface"],
                        format_func=lambda n: gd.surfaces.get(n).title if n in lesson.SURFACES else n,
                        on_change=reset_for_surface)

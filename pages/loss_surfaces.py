@@ -84,12 +84,7 @@ rule_step.latex(r"w_{t+1} = w_t - \eta\,\nabla L(w_t)")
 controls, picture = st.columns([1, 1.75], gap="large")
 with controls:
     st.markdown("**Presets**")
-    names = list(lesson.PRESETS)
-    # Two to a row; on a phone the columns stack, so the buttons keep their reading order.
-    for row in range(0, len(names), 2):
-        for i, cell in zip(range(row, row + 2), st.columns(2, gap="small")):
-            if i < len(names):
-                cell.button(names[i], on_click=apply_preset, args=(names[i],), key=f"surfaces.preset.{i}", width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset, per_row=2)
     name = P.selectbox("surface", "Surface", NAMES, value=lesson.DEFAULTS["surface"],
                        format_func=lambda n: TITLES.get(n, n), on_change=reset_for_surface)
     st.caption("Choosing a surface also moves the cut to the line through its global minimum.")

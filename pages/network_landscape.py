@@ -87,9 +87,7 @@ st.latex(r"f(\alpha, \beta) = L(w^* + \alpha\,\delta_1 + \beta\,\delta_2)")
 controls, view = st.columns([1, 1.9], gap="medium")
 with controls:
     st.markdown("**Presets**")
-    names = list(lesson.PRESETS)
-    for i, name in enumerate(names):
-        st.button(name, on_click=apply_preset, args=(name,), key=f"net.preset.{i}", width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     dataset = P.selectbox("dataset", "Data set", list(lesson.DATASETS), value=lesson.DEFAULTS["dataset"],
                           format_func=lambda k: lesson.DATASETS[k][0] if k in lesson.DATASETS else k)
     width = P.select_slider("width", "Neurons in each of the two hidden layers", lesson.WIDTHS,

@@ -125,8 +125,7 @@ st.caption("ξₜ is fresh standard normal noise at every step; σ = 0 is plain 
 controls, view = st.columns([1, 2.1], gap="medium")
 with controls:
     st.markdown("**Presets**")
-    for i, preset in enumerate(lesson.PRESETS):
-        st.button(preset, key=f"saddle.preset.{i}", on_click=apply_preset, args=(preset,), width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     lr = P.select_slider("lr", "Learning rate η", lesson.LRS, value=D["lr"], format_func=lambda v: f"{v:g}")
     noise = P.select_slider("noise", "Noise σ added to each gradient", lesson.NOISES, value=D["noise"],
                             format_func=lambda v: f"{v:g}")

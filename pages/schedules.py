@@ -102,8 +102,7 @@ rate.latex(r"\eta_t = \text{schedule}(t)")
 controls, picture = st.columns([1, 2], gap="large")
 with controls:
     st.markdown("**Presets**")
-    for i, name in enumerate(lesson.PRESETS):
-        st.button(name, on_click=apply_preset, args=(name,), key=f"sched.preset.{i}", width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     d = lesson.DEFAULTS
     surface_name = P.selectbox("surface", "Surface", list(lesson.SURFACES), value=d["surface"],
                                format_func=lambda n: TITLES.get(n, n), on_change=reset_for_surface)

@@ -116,8 +116,7 @@ st.caption(f"L(w) = (ℓ₁(w) + … + ℓₙ(w)) / n is the mean of the samples
 controls, view = st.columns([1, 2.1], gap="medium")
 with controls:
     st.markdown("**Presets**")
-    for i, name in enumerate(lesson.PRESETS):
-        st.button(name, key=f"sgd.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     key = P.radio("scenario", "Where batch gradient descent gets stuck", list(SCENARIOS),
                   format_func=lambda k: SCENARIOS[k].label if k in SCENARIOS else k, on_change=use_scenario_defaults)
     st.caption("Choosing a scenario resets η and the number of updates to values that suit it.")

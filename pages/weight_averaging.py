@@ -116,8 +116,7 @@ st.latex(r"w_{\text{SWA}} = \tfrac{1}{K}\textstyle\sum_{k=1}^{K} w_{kc}")
 controls, view, verdict = st.columns([1, 1.9, 1.2], gap="medium")
 with controls:
     st.markdown("**Presets**")
-    for i, name in enumerate(lesson.PRESETS):
-        st.button(name, key=f"swa.preset.{i}", on_click=apply_preset, args=(name,), width="stretch")
+    P.preset_buttons(lesson.PRESETS, apply_preset)
     lr = P.select_slider("lr", "Highest learning rate η_max", lesson.LRS, value=D["lr"], format_func=lambda v: f"{v:g}")
     low = P.select_slider("low", "Lowest rate η_min, as a share of η_max", lesson.LOWS, value=D["low"],
                           format_func=lambda v: f"{v:g}")

@@ -124,6 +124,18 @@ class Params:
         self._publish(name, result)
         return result
 
+    def preset_buttons(self, names, on_click, per_row=1):
+        """One button per preset name, keyed ``<page>.preset.<i>``; ``on_click(name)`` applies it.
+
+        With ``per_row`` > 1 each row is its own ``st.columns``, so on a phone, where columns
+        stack, the buttons keep their reading order.
+        """
+        names = list(names)
+        for row in range(0, len(names), per_row):
+            cells = st.columns(per_row, gap="small") if per_row > 1 else [st]
+            for cell, i in zip(cells, range(row, min(row + per_row, len(names)))):
+                cell.button(names[i], on_click=on_click, args=(names[i],), key=f"{self.page}.preset.{i}", width="stretch")
+
     def set(self, **values):
         """Set widgets from code (e.g. a preset button) before they are drawn."""
         for name, value in values.items():
