@@ -304,7 +304,7 @@ def image(rgba, bounds, *, opacity=1.0):
     url = "data:image/png;base64," + base64.b64encode(_png(np.ascontiguousarray(rgba[::-1]))).decode()
     x, y = _scales(bounds)
     data = pd.DataFrame({"x": [x0], "x2": [x1], "y": [y0], "y2": [y1], "url": [url]})
-    return alt.Chart(data).mark_image(aspect=False, opacity=opacity).encode(x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
+    return alt.Chart(data).mark_image(aspect=False, opacity=opacity).encode(x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2("y2:Q"), url=alt.Url("url:N"))
 
 
 def _colour_bar(domain, title, *, exponent=1.0, bounds, colors=HEATMAP_COLORS):
@@ -314,7 +314,7 @@ def _colour_bar(domain, title, *, exponent=1.0, bounds, colors=HEATMAP_COLORS):
     scale = alt.Scale(domain=list(domain), range=list(colors), interpolate="rgb", nice=False, zero=False,
                       **({"type": "pow", "exponent": exponent} if exponent != 1.0 else {}))
     return alt.Chart(data).mark_point(size=0, opacity=0).encode(
-        x="x:Q", y="y:Q",
+        x=alt.X("x:Q"), y=alt.Y("y:Q"),
         color=alt.Color("v:Q", scale=scale, title=title, legend=alt.Legend(format=PLAIN, tickCount=4, gradientLength=160)),
     )
 
@@ -517,7 +517,7 @@ def grid_map(xs, ys, z, *, levels=12, log=None, title=None, width=WIDTH, height=
     contour = (
         alt.Chart(lines)
         .mark_line(strokeWidth=0.8, color="#36454f", opacity=0.55, clip=True)
-        .encode(x=x, y=y, detail="line:N", order="line:Q")
+        .encode(x=x, y=y, detail=alt.Detail("line:N"), order=alt.Order("line:Q"))
     )
     width, height = plane_size(bounds, width) if height is None else (width, height)
     props = {"width": width, "height": height}
@@ -631,8 +631,8 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     else:
         x, y = alt.X("x:Q", title="w₁"), alt.Y("y:Q", title="w₂")
     line = alt.Chart(data).mark_line(clip=True, opacity=0.9, point=alt.OverlayMarkDef(size=12, clip=True, opacity=0.9)).encode(
-        x=x, y=y, stroke=color, strokeDash=dash, strokeWidth=width, order="step:Q", detail="path:N",
-        tooltip=["path:N", "step:Q", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
+        x=x, y=y, stroke=color, strokeDash=dash, strokeWidth=width, order=alt.Order("step:Q"), detail=alt.Detail("path:N"),
+        tooltip=[alt.Tooltip("path:N"), alt.Tooltip("step:Q"), alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
     )
     ends = data.groupby("path", sort=False).agg(
         x0=("x", "first"), y0=("y", "first"), x1=("x", "last"), y1=("y", "last")
@@ -642,10 +642,10 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     ends["c"] = ends["path"].map(dict(zip(names, colors[:n])))
     color_of_row = alt.Color("c:N", scale=None)
     starts = alt.Chart(ends).mark_point(shape="circle", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
-        x="x0:Q", y="y0:Q", color=color_of_row
+        x=alt.X("x0:Q"), y=alt.Y("y0:Q"), color=color_of_row
     )
     finish = alt.Chart(ends).mark_point(shape="square", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
-        x="x1:Q", y="y1:Q", color=color_of_row
+        x=alt.X("x1:Q"), y=alt.Y("y1:Q"), color=color_of_row
     )
     return line + starts + finish
 
@@ -715,7 +715,7 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
         if len(pts):
             frames.append(pd.DataFrame({"kind": (labels or {}).get(kind, kind), "x": pts[:, 0], "y": pts[:, 1]}))
     if not frames:
-        return alt.Chart(pd.DataFrame({"x": [], "y": []})).mark_point().encode(x="x:Q", y="y:Q")
+        return alt.Chart(pd.DataFrame({"x": [], "y": []})).mark_point().encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
     data = pd.concat(frames, ignore_index=True)
     kinds = [(labels or {}).get(k, k) for k in named_points if len(np.asarray(named_points[k]).reshape(-1, 2))]
     style = [_MARKER_STYLE.get(k, _MARKER_STYLE["degenerate"]) for k in named_points if len(np.asarray(named_points[k]).reshape(-1, 2))]
@@ -723,15 +723,15 @@ def markers(named_points: Mapping[str, np.ndarray], *, labels: Mapping[str, str]
         alt.Chart(data)
         .mark_point(size=130, filled=True, opacity=0.95, clip=True)
         .encode(
-            x="x:Q",
-            y="y:Q",
+            x=alt.X("x:Q"),
+            y=alt.Y("y:Q"),
             # Shape and fill share field and title, so Vega-Lite merges them into one legend.
             # One entry a row: beside a path legend, a row of three would run past a phone's edge.
             shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[s["shape"] for s in style]), title="critical point",
                             legend=alt.Legend(orient="bottom", columns=1) if legend else None),
             fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[s["color"] for s in style]), title="critical point",
                           legend=alt.Legend(orient="bottom", columns=1) if legend else None),
-            tooltip=["kind:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
+            tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
         )
     )
 
@@ -752,12 +752,12 @@ def arrow(point, direction, *, color="#111111", label="−∇L"):
     angle = float(np.degrees(np.arctan2(q[0] - p[0], q[1] - p[1])))
     shaft = pd.DataFrame({"x": [p[0], q[0]], "y": [p[1], q[1]], "order": [0, 1]})
     head = pd.DataFrame({"x": [q[0]], "y": [q[1]], "angle": [angle], "label": [label]})
-    line = alt.Chart(shaft).mark_line(color=color, strokeWidth=2.5, clip=True).encode(x="x:Q", y="y:Q", order="order:Q")
+    line = alt.Chart(shaft).mark_line(color=color, strokeWidth=2.5, clip=True).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), order=alt.Order("order:Q"))
     tip = alt.Chart(head).mark_point(shape="triangle-up", filled=True, size=140, color=color, clip=True).encode(
-        x="x:Q", y="y:Q", angle=alt.Angle("angle:Q", scale=None)
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), angle=alt.Angle("angle:Q", scale=None)
     )
     text = alt.Chart(head).mark_text(align="left", dx=8, dy=-8, fontSize=13, color=color, clip=True).encode(
-        x="x:Q", y="y:Q", text="label:N"
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N")
     )
     return line + tip + text
 
@@ -824,7 +824,7 @@ def curves(series: Mapping[str, np.ndarray], field, *, title=None, x_title="step
             color=color,
             strokeDash=dash,
             strokeWidth=stroke,
-            tooltip=["series:N", alt.Tooltip("x:Q", title=x_title), alt.Tooltip(f"{field}:Q", format=".4g")],
+            tooltip=[alt.Tooltip("series:N"), alt.Tooltip("x:Q", title=x_title), alt.Tooltip(f"{field}:Q", format=".4g")],
         )
         .properties(width=width, height=height)
     )
@@ -866,10 +866,10 @@ def vertical_rules(xs, *, color="#555555", dash=(4, 3), label=None):
     xs = _check_values(xs, "xs", "vertical_rules")
     _check_text(label, "label", "vertical_rules")
     data = pd.DataFrame({"x": xs, "label": label or ""})
-    rule = alt.Chart(data).mark_rule(color=color, strokeDash=list(dash), strokeWidth=1.5).encode(x="x:Q")
+    rule = alt.Chart(data).mark_rule(color=color, strokeDash=list(dash), strokeWidth=1.5).encode(x=alt.X("x:Q"))
     if label:
         rule = rule + alt.Chart(data).mark_text(align="left", dx=4, dy=-4, color=color, fontSize=11).encode(
-            x="x:Q", y=alt.value(10), text="label:N"
+            x=alt.X("x:Q"), y=alt.YValue(10), text=alt.Text("label:N")
         )
     return rule
 
@@ -883,7 +883,7 @@ def band(x0, x1, *, color="#f2b134", opacity=0.2):
     x0, x1 = check_real(x0, "x0", "band"), check_real(x1, "x1", "band")
     opacity = check_real(opacity, "opacity", "band", low=0, high=1)
     data = pd.DataFrame({"x": [x0], "x2": [x1]})
-    return alt.Chart(data).mark_rect(color=color, opacity=opacity).encode(x="x:Q", x2="x2:Q")
+    return alt.Chart(data).mark_rect(color=color, opacity=opacity).encode(x=alt.X("x:Q"), x2=alt.X2("x2:Q"))
 
 
 def landscape(objective, named_paths=None, *, bounds=None, critical=None, resolution=70, title=None, width=WIDTH, height=None, stride=1):
@@ -977,7 +977,7 @@ def _swatches(names, colors, title, *, bounds):
     (x0, _), (y0, _) = bounds
     data = pd.DataFrame({"x": x0, "y": y0, "name": list(names)})
     return alt.Chart(data).mark_point(size=0, opacity=0, shape="square", filled=True).encode(
-        x="x:Q", y="y:Q",
+        x=alt.X("x:Q"), y=alt.Y("y:Q"),
         color=alt.Color("name:N", scale=alt.Scale(domain=list(names), range=list(colors)), title=title,
                         legend=alt.Legend(orient="bottom", columns=2, symbolType="square", symbolSize=150,
                                           symbolOpacity=1, labelLimit=260)),
@@ -1060,7 +1060,7 @@ def dots(named_points: Mapping[str, np.ndarray], *, colors=("#e8702a", "#6a3d9a"
     return (
         alt.Chart(data)
         .mark_point(shape="circle", filled=True, size=size, opacity=opacity, stroke="white", strokeWidth=0.6, clip=True)
-        .encode(x="x:Q", y="y:Q", color=color, tooltip=["set:N", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color, tooltip=[alt.Tooltip("set:N"), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
     )
 
 
@@ -1130,7 +1130,7 @@ def xy_lines(
               axis=log_axis([v for _, (xv, _) in {**lines, **points}.items() for v in np.ravel(xv)]) if log_x else alt.Axis(format=PLAIN))
     y = alt.Y("y:Q", title=y_title + (" (log scale)" if log_y else ""), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
               axis=log_axis([v for _, (_, yv) in {**lines, **points}.items() for v in np.ravel(yv)]) if log_y else alt.Axis(format=PLAIN))
-    tooltip = ["series:N", alt.Tooltip("x:Q", title=x_title, format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]
+    tooltip = [alt.Tooltip("series:N"), alt.Tooltip("x:Q", title=x_title, format=".4g"), alt.Tooltip("y:Q", title=y_title, format=".4g")]
     # The same title and legend as the colour, so that the two merge (one switched off would conflict).
     dash = alt.StrokeDash(
         "series:N",
@@ -1139,7 +1139,7 @@ def xy_lines(
         legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300, symbolType="circle"),
     )
     layers = [
-        alt.Chart(frame(lines)).mark_line(strokeWidth=2, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, order="x:Q", tooltip=tooltip)
+        alt.Chart(frame(lines)).mark_line(strokeWidth=2, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, order=alt.Order("x:Q"), tooltip=tooltip)
     ]
     if points:
         layers.append(
@@ -1183,13 +1183,13 @@ def labelled_points(named_points: Mapping[str, np.ndarray], *, shapes=None, colo
         alt.Chart(data)
         .mark_point(size=size, filled=True, opacity=0.95, stroke="white", strokeWidth=1.2, clip=True)
         .encode(
-            x="x:Q",
-            y="y:Q",
+            x=alt.X("x:Q"),
+            y=alt.Y("y:Q"),
             # Fill, not color: a plot over a heatmap keeps its colour scales independent, and a fill
             # legend shares its scope with the shape legend, so the two merge into one.
             shape=alt.Shape("kind:N", scale=alt.Scale(domain=names, range=shape_range), legend=legend),
             fill=alt.Fill("kind:N", scale=alt.Scale(domain=names, range=color_range), legend=legend),
-            tooltip=["kind:N", "label:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
+            tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("label:N"), alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
         )
     )
     # The labels take their point's colour from the data: a second legend on "kind" would conflict.
@@ -1197,7 +1197,7 @@ def labelled_points(named_points: Mapping[str, np.ndarray], *, shapes=None, colo
     text = (
         alt.Chart(data[data.label != ""])
         .mark_text(align="left", dx=7, dy=-7, fontSize=12, fontWeight="bold", clip=True)
-        .encode(x="x:Q", y="y:Q", text="label:N", color=alt.Color("c:N", scale=None))
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N"), color=alt.Color("c:N", scale=None))
     )
     return alt.layer(points, text)
 
@@ -1237,7 +1237,7 @@ def grouped(table: Mapping[str, Mapping[str, float]], field, *, mark="bar", perc
     scale = alt.Scale(domain=[0, 1]) if percent else alt.Scale(zero=mark == "bar")
     x = alt.X("category:N", sort=categories, title=x_title, axis=alt.Axis(labelAngle=0, labelLimit=160))
     y = alt.Y(f"{field}:Q", title=title or field, scale=scale, axis=axis)
-    tooltip = ["category:N", "series:N", alt.Tooltip(f"{field}:Q", format=".1%" if percent else ".4g")]
+    tooltip = [alt.Tooltip("category:N"), alt.Tooltip("series:N"), alt.Tooltip(f"{field}:Q", format=".1%" if percent else ".4g")]
     base = alt.Chart(data).encode(x=x, y=y, color=color, tooltip=tooltip)
     if mark == "bar":
         layers = [base.mark_bar().encode(xOffset=alt.XOffset("series:N", sort=names))]
@@ -1252,7 +1252,7 @@ def grouped(table: Mapping[str, Mapping[str, float]], field, *, mark="bar", perc
         lines = pd.DataFrame({"series": list(reference), field: [float(v) for v in reference.values()]})
         lines = lines[np.isfinite(lines[field])]
         layers.insert(0, alt.Chart(lines).mark_rule(strokeDash=[5, 4], strokeWidth=1.5, opacity=0.8).encode(
-            y=alt.Y(f"{field}:Q"), color=color, tooltip=["series:N", alt.Tooltip(f"{field}:Q", format=".4g")]))
+            y=alt.Y(f"{field}:Q"), color=color, tooltip=[alt.Tooltip("series:N"), alt.Tooltip(f"{field}:Q", format=".4g")]))
     return alt.layer(*layers).properties(width=width, height=height)
 
 
@@ -1275,11 +1275,11 @@ def intervals(xs, lows, highs, labels, *, color="#d62728"):
         "label": [str(label) for label in labels],
     })
     data["top"] = np.maximum(data.low, data.high)
-    rule = alt.Chart(data).mark_rule(color=color, strokeWidth=3).encode(x="x:Q", y="low:Q", y2="high:Q")
-    ends = alt.Chart(data).mark_tick(color=color, thickness=2, size=12, orient="horizontal").encode(x="x:Q", y="low:Q")
-    tops = alt.Chart(data).mark_tick(color=color, thickness=2, size=12, orient="horizontal").encode(x="x:Q", y="high:Q")
+    rule = alt.Chart(data).mark_rule(color=color, strokeWidth=3).encode(x=alt.X("x:Q"), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
+    ends = alt.Chart(data).mark_tick(color=color, thickness=2, size=12, orient="horizontal").encode(x=alt.X("x:Q"), y=alt.Y("low:Q"))
+    tops = alt.Chart(data).mark_tick(color=color, thickness=2, size=12, orient="horizontal").encode(x=alt.X("x:Q"), y=alt.Y("high:Q"))
     text = alt.Chart(data).mark_text(align="left", dx=8, dy=-4, fontSize=12, fontWeight="bold", color=color).encode(
-        x="x:Q", y="top:Q", text="label:N"
+        x=alt.X("x:Q"), y=alt.Y("top:Q"), text=alt.Text("label:N")
     )
     return alt.layer(rule, ends, tops, text)
 
@@ -1317,7 +1317,9 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
         log = bool(len(vals)) and vals.min() > 0 and vals.max() / vals.min() > 100
     y = alt.Y("loss:Q", title="loss" + (" (log scale)" if log else ""), scale=alt.Scale(type="log") if log else alt.Scale(zero=False),
               axis=log_axis(data.loss) if log else alt.Axis(format=PLAIN))
-    x = alt.X("step:Q", title="step", scale=alt.Scale(domain=[0, max(1, len(losses) - 1)], nice=False))
+    # The step axis spans 0..len-1 from an invisible layer's data, not from a domain in the spec: a run
+    # of another length then changes only data, and the browser updates the chart instead of rebuilding it.
+    x = alt.X("step:Q", title="step", scale=alt.Scale(nice=False, zero=False))
     series = alt.Color(
         "series:N",
         scale=alt.Scale(domain=["loss", "best so far"], range=[color, "#222222"]),
@@ -1338,19 +1340,38 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
             strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["loss", "best so far"], range=[[1, 0], [5, 3]]),
                                       title=None, legend=alt.Legend(orient="bottom", symbolType="stroke")),
             strokeWidth=alt.StrokeWidth("w:Q", scale=None),
-            tooltip=["series:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
+            tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".4g")],
         )
     )
-    # Alternate the shade so that back-to-back windows stay apart.
-    layers = [band(a, b, opacity=0.16 if i % 2 else 0.32) for i, (a, b) in enumerate(windows)] + [lines]
-    if len(reductions):
-        layers.append(vertical_rules(reductions, color="#1a7a3a", label="η×ρ"))
-    if stop is not None:
-        layers.append(vertical_rules([stop], color="#b2182b", dash=(1, 0), label="stop"))
-    if best_step is not None and 0 <= best_step < len(losses) and np.isfinite(losses[best_step]):
-        point = pd.DataFrame({"step": [best_step], "loss": [losses[best_step]], "label": ["best"]})
-        layers.append(alt.Chart(point).mark_point(shape="diamond", size=90, filled=True, color="#222222").encode(
-            x=x, y=y, tooltip=["label:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")]))
+    first = data.loss.iloc[0] if len(data) else 1.0
+    span = alt.Chart(pd.DataFrame({"step": [0, max(1, len(losses) - 1)], "loss": [first, first]})).mark_point(
+        opacity=0, size=0).encode(x=x, y=y)
+    # Every layer is there whatever the run did, so the chart keeps its shape from one run to the
+    # next. A rule that never acted is one invisible row at step 0 (an empty table would give Vega
+    # an infinite extent). Back-to-back windows alternate their shade.
+    shades = pd.DataFrame({"x": [a for a, _ in windows] or [0.0], "x2": [b for _, b in windows] or [0.0],
+                           "o": [0.16 if i % 2 else 0.32 for i in range(len(windows))] or [0.0]}, dtype=np.float64)
+    bands = alt.Chart(shades).mark_rect(color="#f2b134").encode(x=alt.X("x:Q"), x2=alt.X2("x2:Q"),
+                                                                 opacity=alt.Opacity("o:Q", scale=None))
+
+    def rules(xs, color, dash, label):
+        xs = [float(v) for v in xs]
+        rows = pd.DataFrame({"x": xs or [0.0], "label": label if xs else "", "o": 1.0 if xs else 0.0})
+        rule = alt.Chart(rows).mark_rule(color=color, strokeDash=list(dash), strokeWidth=1.5).encode(
+            x=alt.X("x:Q"), opacity=alt.Opacity("o:Q", scale=None))
+        text = alt.Chart(rows).mark_text(align="left", dx=4, dy=-4, color=color, fontSize=11).encode(
+            x=alt.X("x:Q"), y=alt.YValue(10), text=alt.Text("label:N"))
+        return [rule, text]
+
+    shown = best_step is not None and 0 <= best_step < len(losses) and np.isfinite(losses[best_step])
+    point = pd.DataFrame({"step": [best_step if shown else 0], "loss": [losses[best_step] if shown else first],
+                          "label": ["best"], "s": [90.0 if shown else 0.0]})
+    # Size 0 when there is no best step: nothing to see and nothing to hover.
+    best_mark = alt.Chart(point).mark_point(shape="diamond", filled=True, color="#222222").encode(
+        x=x, y=y, size=alt.Size("s:Q", scale=None),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".4g")])
+    layers = [span, bands, lines, *rules(reductions, "#1a7a3a", (4, 3), "η×ρ"),
+              *rules([] if stop is None else [stop], "#b2182b", (1, 0), "stop"), best_mark]
     props = {"width": width, "height": height}
     if title:
         props["title"] = title
@@ -1369,7 +1390,7 @@ def faint_path(points, *, color="#d62728", opacity=0.45, width=1.2):
     data = pd.DataFrame({"step": keep, "x": pts[keep, 0], "y": pts[keep, 1]})
     data = data[np.isfinite(data.x) & np.isfinite(data.y)]
     return alt.Chart(data).mark_line(color=color, opacity=opacity, strokeWidth=width, clip=True).encode(
-        x="x:Q", y="y:Q", order="step:Q"
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), order=alt.Order("step:Q")
     )
 
 
@@ -1401,7 +1422,7 @@ def hatch(xs, ys, mask, *, label="marked", color="#111111", width=1.4, legend=Tr
     color_scale = alt.Scale(domain=[label], range=[color])
     legend = alt.Legend(orient="bottom", title=None, symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=300) if legend else None
     return alt.Chart(data).mark_rule(strokeWidth=width, opacity=0.9).encode(
-        x="x:Q", x2="x2:Q", y="y:Q", color=alt.Color("label:N", scale=color_scale, legend=legend)
+        x=alt.X("x:Q"), x2=alt.X2("x2:Q"), y=alt.Y("y:Q"), color=alt.Color("label:N", scale=color_scale, legend=legend)
     )
 
 
@@ -1441,7 +1462,7 @@ def arrows(named, *, colors=PATH_COLORS, width=2.6, head=0.18):
                       legend=alt.Legend(orient="bottom", title=None, symbolType="stroke", symbolStrokeWidth=2.5,
                                         labelLimit=300))
     return alt.Chart(data).mark_line(strokeWidth=width, strokeCap="round", clip=True).encode(
-        x="x:Q", y="y:Q", color=color, detail="key:N", order="order:Q"
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color, detail=alt.Detail("key:N"), order=alt.Order("order:Q")
     )
 
 
@@ -1519,9 +1540,9 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     keep = thin(len(pts), PATH_POINTS * 2)
     path = pd.DataFrame({"step": keep, "x": pts[keep, 0], "y": pts[keep, 1]})
     x, y = _scales(bounds)
-    faint = alt.Chart(path).mark_line(color=color, opacity=0.3, strokeWidth=1.5, clip=True).encode(x=x, y=y, order="step:Q")
+    faint = alt.Chart(path).mark_line(color=color, opacity=0.3, strokeWidth=1.5, clip=True).encode(x=x, y=y, order=alt.Order("step:Q"))
     strong = (alt.Chart(path).mark_line(color=color, strokeWidth=2.6, clip=True, point=alt.OverlayMarkDef(size=14, clip=True, color=color))
-              .encode(x=x, y=y, order="step:Q").transform_filter("datum.step <= t"))
+              .encode(x=x, y=y, order=alt.Order("step:Q")).transform_filter("datum.step <= t"))
     # The arrow of each update: shaft from w_t to w_{t+1}, then a chevron back from the tip.
     if len(pts) >= 2:
         p, q = pts[:-1], pts[1:]
@@ -1543,7 +1564,7 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     else:
         arrows = pd.DataFrame({"step": [], "part": [], "x": [], "y": [], "x2": [], "y2": []})
     arrow_layer = (alt.Chart(arrows).mark_rule(color="#111111", strokeWidth=2.4, clip=True)
-                   .encode(x=x, y=y, x2="x2:Q", y2="y2:Q").transform_filter("datum.step == t"))
+                   .encode(x=x, y=y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q")).transform_filter("datum.step == t"))
     every = pd.DataFrame({"step": np.arange(len(pts)), "x": pts[:, 0], "y": pts[:, 1]}) if len(pts) <= CURVE_ROWS else path
     here = (alt.Chart(every).mark_point(shape="circle", size=120, filled=True, color=color, stroke="white", strokeWidth=1.5, clip=True)
             .encode(x=x, y=y).transform_filter("datum.step == t"))
@@ -1553,7 +1574,7 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     if captions is not None:
         text = pd.DataFrame({"step": np.arange(len(captions)), "caption": [str(c) for c in captions]})
         extra.append(alt.Chart(text).mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold",
-                                               color="#111111").encode(x=alt.value(6), y=alt.value(6), text="caption:N")
+                                               color="#111111").encode(x=alt.XValue(6), y=alt.YValue(6), text=alt.Text("caption:N"))
                      .transform_filter("datum.step == t"))
     chart = alt.layer(*base.layer, faint, strong, arrow_layer, here, first, *extra).resolve_scale(
         color="independent", shape="independent", fill="independent").add_params(t)
@@ -1590,7 +1611,7 @@ def levels(named: Mapping[str, float], *, colors=("#555555",), dash=(5, 4)):
         data = pd.DataFrame({"label": [name], "v": [value]})
         layers.append(alt.Chart(data).mark_rule(strokeDash=list(dash), strokeWidth=1.5, color=color).encode(y=alt.Y("v:Q")))
         layers.append(alt.Chart(data).mark_text(align="left", baseline="bottom", dx=4, dy=-3, fontSize=11, color=color)
-                      .encode(y="v:Q", x=alt.value(0), text="label:N"))
+                      .encode(y=alt.Y("v:Q"), x=alt.XValue(0), text=alt.Text("label:N")))
     return alt.layer(*layers)
 
 

@@ -75,24 +75,38 @@ class Run:
     @property
     def jumped(self):
         """(res, res) bool: starts that reach a minimum at both steps, but not the same one."""
-        now, before = self.basins.labels, self.careful.labels
-        return (now >= 0) & (before >= 0) & (now != before)
+        return jumped(self.basins, self.careful)
 
 
-def run(surface, lr_scale, steps, resolution, x0, y0):
-    """Both basin maps (η and the careful step) and the run from (x0, y0) at both steps."""
+def jumped(basins, careful):
+    """(res, res) bool: starts that reach a minimum at both steps, but not the same one."""
+    now, before = basins.labels, careful.labels
+    return (now >= 0) & (before >= 0) & (now != before)
+
+
+def maps(surface, lr_scale, steps, resolution):
+    """Both basin maps, at η and at the careful step: they do not depend on the start."""
+    s = gd.surfaces.get(surface)
+    return (gd.basins(s, gd.SGD(lr=learning_rate(surface, lr_scale)), resolution, steps),
+            gd.basins(s, gd.SGD(lr=learning_rate(surface, SMALL)), resolution, steps))
+
+
+def run(surface, lr_scale, steps, resolution, x0, y0, basin_maps=None):
+    """Both basin maps (η and the careful step) and the run from (x0, y0) at both steps.
+
+    ``basin_maps`` is :func:`maps` of the same arguments when already known (a page caches it,
+    so moving the start does not map every start again).
+    """
     s = gd.surfaces.get(surface)
     lr, careful_lr = learning_rate(surface, lr_scale), learning_rate(surface, SMALL)
     traj = gd.descend(s, gd.SGD(lr=lr), (x0, y0), steps)
     careful_traj = gd.descend(s, gd.SGD(lr=careful_lr), (x0, y0), steps)
     for t in (traj, careful_traj):
         _ = t.losses  # computed on first use: do it here so a cache keeps them
+    basins, careful = basin_maps if basin_maps is not None else maps(surface, lr_scale, steps, resolution)
     return Run(
         surface=surface, lr_scale=float(lr_scale), steps=int(steps), resolution=int(resolution),
-        start=(float(x0), float(y0)),
-        basins=gd.basins(s, gd.SGD(lr=lr), resolution, steps),
-        careful=gd.basins(s, gd.SGD(lr=careful_lr), resolution, steps),
-        traj=traj, careful_traj=careful_traj,
+        start=(float(x0), float(y0)), basins=basins, careful=careful, traj=traj, careful_traj=careful_traj,
     )
 
 

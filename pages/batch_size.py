@@ -6,7 +6,7 @@ import streamlit as st
 from gdcore import charts
 from lessons import batch_size as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("batch")
 D = lesson.DEFAULTS
@@ -18,14 +18,19 @@ variance = st.cache_data(max_entries=4, show_spinner=False)(lesson.variance)
 costs = st.cache_data(max_entries=1, show_spinner=False)(lesson.costs)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def paths_chart(lr, steps, seed):
+@cached_chart(max_entries=1)
+def plane_base():
+    """The loss under the runs: the same on every rerun, so built once."""
     obj = lesson.objective()
-    named = {NAMES[size]: r["path"] for size, r in run(lr, steps, seed).items()}
-    chart = charts.landscape(obj, named, bounds=lesson.VIEW, critical={"minimum": obj.minimizer[None]},
+    chart = charts.landscape(obj, bounds=lesson.VIEW, critical={"minimum": obj.minimizer[None]},
                              title="One run per batch size, same start", width=360, height=380)
     # Five names beside the minimum's legend do not fit one row on a phone: two to a row.
     return chart.configure_legend(columns=2, labelLimit=0)
+
+
+@cached_chart(max_entries=32)
+def paths_chart(lr, steps, seed):
+    return charts.paths({NAMES[size]: r["path"] for size, r in run(lr, steps, seed).items()}, bounds=lesson.VIEW)
 
 
 def drawable(excess):
@@ -33,7 +38,7 @@ def drawable(excess):
     return np.where(excess > lesson.ZERO, excess, np.nan)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=32)
 def loss_chart(lr, steps, seed, by):
     trajs = run(lr, steps, seed)
     common = {"y_title": f"L(w) − L(w*), mean of {lesson.RUNS} runs", "log_y": True, "width": 420, "height": 260}
@@ -48,7 +53,7 @@ def loss_chart(lr, steps, seed, by):
     return chart.configure_legend(columns=3, labelLimit=0)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@cached_chart(max_entries=4)
 def variance_chart(where):
     sigma2, _, measured = variance(where)
     b = np.unique(np.geomspace(1, 768, 60).round())
@@ -100,7 +105,7 @@ with controls:
     st.caption(f"Full-batch stability bound 2/λ_max = **{charts.plain(lesson.stability_bound())}**. Each batch size "
                f"runs {lesson.RUNS} times with different shuffles; the map shows the first run.")
 with view:
-    show(paths_chart(lr, steps, seed))
+    show(stack(plane_base(), paths_chart(lr, steps, seed)))
     st.caption("𝓑ₜ is the t-th batch of a random shuffle of the n samples; after n/B batches the "
                "epoch ends and the data are shuffled again. B = 1 is SGD, B = n batch gradient descent.")
 

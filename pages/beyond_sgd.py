@@ -6,7 +6,7 @@ import streamlit as st
 from gdcore import charts
 from lessons import beyond_sgd as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("beyond")
 PRESETS = lesson.PRESETS
@@ -24,12 +24,18 @@ def facts(surface_name, lr, momentum, lr_adaptive, steps):
                         runs=run_all(surface_name, lr, momentum, lr_adaptive, steps))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=4)
+def plane_base(surface_name):
+    """The surface under the four paths: built once per surface."""
+    return charts.landscape(lesson.SURFACES[surface_name], title="Four optimizers, one start", width=400)
+
+
+@cached_chart(max_entries=32)
 def figure(surface_name, lr, momentum, lr_adaptive, steps):
+    """The four paths (drawn over :func:`plane_base`) and their losses."""
     surface = lesson.SURFACES[surface_name]
     runs = run_all(surface_name, lr, momentum, lr_adaptive, steps)
-    plane = charts.landscape(surface, {name: traj.points for name, traj in runs.items()},
-                             title="Four optimizers, one start", width=400)
+    plane = charts.paths({name: traj.points for name, traj in runs.items()}, bounds=surface.bounds)
     floor = float(surface.loss(surface.minima[0]))
     gaps = {name: np.maximum(np.asarray(traj.losses) - floor, TINY) for name, traj in runs.items()}
     losses = charts.curves(gaps, "loss", title="loss above the minimum", x_title="step", log=True, height=260)
@@ -80,7 +86,7 @@ told = lesson.story(f)
 plane, losses = figure(surface_name, lr, momentum, lr_adaptive, steps)
 with view:
     getattr(st, told.tone)(told.headline)
-    show(plane)
+    show(stack(plane_base(surface_name), plane))
     x0, y0 = lesson.STARTS[surface_name]
     st.caption(f"All four start at ({x0:.2f}, {y0:.2f}); the square marks where each ends. "
                "In code: " + lesson.code(surface_name) + ".")

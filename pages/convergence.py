@@ -7,7 +7,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import convergence as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("conv")
 NAME_A, NAME_B = "A", "B"
@@ -32,7 +32,7 @@ def padded(losses, length):
     return out
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=32)
 def loss_charts(*args):
     a, b, cuts = runs(*args)
     f = facts(*args)
@@ -51,24 +51,35 @@ def loss_charts(*args):
     return loss_a, loss_b
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=32)
 def lr_chart(*args):
     a, b, _ = runs(*args)
     return charts.lr_curve({NAME_A: a.lrs, NAME_B: b.lrs}, x_title="step", log=True, width=420, height=150,
                            colors=(COLOR_A, COLOR_B))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def plane_charts(*args):
+def zoom_bounds():
+    cx, cy = gd.surfaces.get(lesson.SURFACE).minima[0]
+    z = lesson.ZOOM
+    return (cx - z, cx + z), (cy - z, cy + z)
+
+
+@cached_chart(max_entries=1)
+def plane_bases():
+    """The surface under both paths, whole and close to the minimum: the same on every rerun."""
     surface = gd.surfaces.get(lesson.SURFACE)
+    whole = charts.landscape(surface, title="Both paths from the same start", width=320)
+    zoom = charts.landscape(surface, bounds=zoom_bounds(), width=320, title="Close-up of the minimum: where they hover",
+                            resolution=50)
+    return whole, zoom
+
+
+@cached_chart(max_entries=32)
+def plane_paths(*args):
     a, b, _ = runs(*args)
     paths = {NAME_A: a.points, NAME_B: b.points}
-    whole = charts.landscape(surface, paths, title="Both paths from the same start", width=320)
-    cx, cy = surface.minima[0]
-    z = lesson.ZOOM
-    zoom = charts.landscape(surface, paths, bounds=((cx - z, cx + z), (cy - z, cy + z)), width=320,
-                            title="Close-up of the minimum: where they hover", resolution=50)
-    return whole, zoom
+    return (charts.paths(paths, bounds=gd.surfaces.get(lesson.SURFACE).bounds),
+            charts.paths(paths, bounds=zoom_bounds()))
 
 
 def apply_preset(name):
@@ -125,12 +136,12 @@ with picture:
         "Dashed green lines: B's η was multiplied by ρ. Red line: the run stopped. Diamond: the best step."
     )
 
-whole, zoom = plane_charts(*args)
+(whole, zoom), (whole_paths, zoom_paths) = plane_bases(), plane_paths(*args)
 left, right = st.columns(2, gap="medium")
 with left:
-    show(whole)
+    show(stack(whole, whole_paths))
 with right:
-    show(zoom)
+    show(stack(zoom, zoom_paths))
 say(lesson.paths_caption(f))
 show(lr_chart(*args))
 st.caption("The learning rate of each update (log scale): A keeps η, B steps it down by ρ at each plateau.")

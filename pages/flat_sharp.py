@@ -7,7 +7,7 @@ import streamlit as st
 from gdcore import charts
 from lessons import flat_sharp as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("fs")
 D = lesson.DEFAULTS
@@ -24,7 +24,7 @@ def minima_marks(labels=None, size=90):
                                   colors=MINIMUM_COLORS, labels=labels, size=size)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_chart(max_entries=16)
 def slice_chart(shift):
     g = gaps(shift)
     u, mid = lesson.shift_direction(), g.minima.mean(axis=0)
@@ -41,32 +41,46 @@ def slice_chart(shift):
     return curves + marks
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def plane_chart(shift):
+@cached_chart(max_entries=1)
+def plane_base():
+    """The train loss under the cut: the same for every shift."""
+    return charts.landscape(lesson.train(), critical={}, title="The train loss and the cut", width=330, height=300,
+                            resolution=55)
+
+
+@cached_chart(max_entries=16)
+def plane_marks(shift):
+    """The cut through both minima, the minima, and the shift d as an arrow (drawn over :func:`plane_base`)."""
     m, _, _ = lesson.minima()
     u, mid = lesson.shift_direction(), m.mean(axis=0)
     line = mid + np.array([-3.0, 3.0])[:, None] * u
-    chart = charts.landscape(lesson.train(), critical={}, title="The train loss and the cut", width=330,
-                             height=300, resolution=55)
-    labels = {"flat minimum": ["flat"], "sharp minimum": ["sharp"]}
-    chart = chart + charts.faint_path(line, color="#d62728", opacity=0.8, width=1.6) + minima_marks(labels)
+    marks = [charts.faint_path(line, color="#d62728", opacity=0.8, width=1.6),
+             minima_marks({"flat minimum": ["flat"], "sharp minimum": ["sharp"]})]
     if shift > 0:
-        chart = chart + charts.arrow(m[0] + 0.4 * u, shift * u, label=f"d = {shift:g}")
-    return chart.resolve_scale(color="independent", shape="independent")
+        marks.append(charts.arrow(m[0] + 0.4 * u, shift * u, label=f"d = {shift:g}"))
+    return tuple(marks)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def ends_map(lr, batch, where, color):
+@cached_chart(max_entries=2)
+def ends_base(batch):
+    return charts.landscape(lesson.train(), critical={}, title=f"Where {lesson.RUNS} runs ended: {lesson.batch_name(batch)}",
+                            width=330, height=300, resolution=45)
+
+
+@cached_chart(max_entries=32)
+def ends_marks(lr, batch, where, color):
+    """The minima with the share of runs that ended in each, and where each run ended (over :func:`ends_base`)."""
     final, status = ends(lr, batch, where)
     counts = np.bincount(lesson.labels(final, status), minlength=3)
-    name = lesson.batch_name(batch)
-    chart = charts.landscape(lesson.train(), critical={}, title=f"Where {lesson.RUNS} runs ended: {name}",
-                             width=330, height=300, resolution=45)
     labels = {kind: [lesson.map_label(int(counts[k]))] for k, kind in enumerate(lesson.KINDS)}
     dots = charts.dots({"where a run ended": final}, colors=(color,), size=22)
     # A second legend beside the minima's does not fit a phone; the caption under the maps names the dots.
     dots.encoding.color["legend"] = None
-    return (chart + minima_marks(labels, size=70) + dots).resolve_scale(color="independent", shape="independent")
+    return minima_marks(labels, size=70), dots
+
+
+def ends_map(lr, batch, where, color):
+    return stack(ends_base(batch), *ends_marks(lr, batch, where, color))
 
 
 def shares_chart(f):
@@ -112,7 +126,7 @@ with controls:
 with cut:
     show(slice_chart(shift))
 with plane:
-    show(plane_chart(shift))
+    show(stack(plane_base(), *plane_marks(shift)))
     st.caption("The red line is the cut drawn beside; the arrow is the move d that turns the train loss into the "
                "test loss.")
 

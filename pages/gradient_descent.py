@@ -7,7 +7,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import gradient_descent as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show
 
 P = Params("gd")
 PRESETS = lesson.PRESETS
@@ -23,7 +23,7 @@ def facts(surface_name, lr, x0, y0, steps):
     return lesson.facts(surface_name, lr, x0, y0, steps, traj=run(surface_name, lr, x0, y0, steps))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_chart(max_entries=64)
 def plane_chart(surface_name, lr, x0, y0, steps):
     """The run with its replay slider in the chart: scrubbing it needs no rerun. The arrow is the
     real next step −η∇L(w_t), to scale; the whole path faint, the part up to step t strong."""
@@ -40,7 +40,7 @@ def plane_chart(surface_name, lr, x0, y0, steps):
                          label="step t", critical=lesson.shown_critical_points(surface_name, points[-1]))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_chart(max_entries=64)
 def curve_charts(surface_name, lr, x0, y0, steps):
     traj = run(surface_name, lr, x0, y0, steps)
     loss = charts.loss_curve({"loss": traj.losses}, x_title="step", height=220)

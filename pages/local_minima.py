@@ -9,7 +9,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import local_minima as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("minima")
 D = lesson.DEFAULTS
@@ -17,46 +17,59 @@ MAP_WIDTH, RUN_WIDTH = 520, 420
 TABLE_ROWS = 12
 YOURS = "your run"
 
-run = st.cache_data(max_entries=16, show_spinner=False)(lesson.run)
+maps = st.cache_data(max_entries=8, show_spinner=False)(lesson.maps)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def run(surface, lr_scale, steps, resolution, x0, y0):
+    return lesson.run(surface, lr_scale, steps, resolution, x0, y0,
+                      basin_maps=maps(surface, lr_scale, steps, resolution))
 
 
 def path_names(lr, careful_lr):
     return {"yours": f"your η = {charts.plain(lr)}", "careful": f"careful η = {charts.plain(careful_lr)}"}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def map_chart(*args):
+@cached_chart(max_entries=8)
+def map_base(surface, lr_scale, steps, resolution):
+    """Where each start ends, with the starts that jump hatched: the same wherever your run starts."""
+    b, careful = maps(surface, lr_scale, steps, resolution)
+    width, height = charts.plane_size(gd.surfaces.get(surface).bounds, MAP_WIDTH, max_height=440)
+    lr = lesson.learning_rate(surface, lr_scale)
+    careful_lr = lesson.learning_rate(surface, lesson.SMALL)
+    layers = [charts.basin_map(b, width=width, height=height)]
+    subtitle = ["black line: your run"]
+    jumped = lesson.jumped(b, careful)
+    if jumped.any():
+        layers.append(charts.hatch(b.xs, b.ys, jumped, legend=False))
+        subtitle += ["hatched: the starts that end in another minimum", f"than at the careful step η = {charts.plain(careful_lr)}"]
+    title = alt.TitleParams(f"Where each start ends at η = {charts.plain(lr)}", subtitle=subtitle, anchor="start")
+    return alt.layer(*layers).resolve_scale(color="independent").properties(width=width, height=height, title=title)
+
+
+@cached_chart(max_entries=16)
+def your_path(*args):
     r = run(*args)
     b = r.basins
     dx, dy = b.xs[1] - b.xs[0], b.ys[1] - b.ys[0]
     bounds = ((b.xs[0] - dx / 2, b.xs[-1] + dx / 2), (b.ys[0] - dy / 2, b.ys[-1] + dy / 2))
-    width, height = charts.plane_size(gd.surfaces.get(r.surface).bounds, MAP_WIDTH, max_height=440)
-    lr = lesson.learning_rate(r.surface, r.lr_scale)
-    careful_lr = lesson.learning_rate(r.surface, lesson.SMALL)
-    layers = [charts.basin_map(b, width=width, height=height)]
-    subtitle = ["black line: your run"]
-    if r.jumped.any():
-        layers.append(charts.hatch(b.xs, b.ys, r.jumped, legend=False))
-        subtitle += ["hatched: the starts that end in another minimum", f"than at the careful step η = {charts.plain(careful_lr)}"]
-    layers.append(charts.paths({YOURS: r.traj.points}, bounds=bounds, colors=("#111111",)))
-    title = alt.TitleParams(f"Where each start ends at η = {charts.plain(lr)}", subtitle=subtitle, anchor="start")
-    return alt.layer(*layers).resolve_scale(color="independent").properties(
-        width=width, height=height, title=title)
+    return charts.paths({YOURS: r.traj.points}, bounds=bounds, colors=("#111111",))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def run_chart(*args):
-    r = run(*args)
-    surface = gd.surfaces.get(r.surface)
-    names = path_names(lesson.learning_rate(r.surface, r.lr_scale), lesson.learning_rate(r.surface, lesson.SMALL))
+@cached_chart(max_entries=4)
+def run_base(surface):
+    """The loss surface under your run at both steps."""
     title = alt.TitleParams("Your start at both steps", anchor="start", subtitle="over the loss surface")
-    chart = charts.surface(surface, width=RUN_WIDTH, resolution=60)
-    return alt.layer(
-        chart,
-        charts.paths({names["yours"]: r.traj.points, names["careful"]: r.careful_traj.points},
-                     bounds=surface.bounds, colors=("#111111", "#d62728")),
-    ).resolve_scale(color="independent", shape="independent", fill="independent", strokeDash="independent").properties(
-        title=title)
+    return charts.surface(gd.surfaces.get(surface), width=RUN_WIDTH, resolution=60).resolve_scale(
+        color="independent", shape="independent", fill="independent", strokeDash="independent").properties(title=title)
+
+
+@cached_chart(max_entries=16)
+def run_paths(*args):
+    r = run(*args)
+    names = path_names(lesson.learning_rate(r.surface, r.lr_scale), lesson.learning_rate(r.surface, lesson.SMALL))
+    return charts.paths({names["yours"]: r.traj.points, names["careful"]: r.careful_traj.points},
+                        bounds=gd.surfaces.get(r.surface).bounds, colors=("#111111", "#d62728"))
 
 
 def minima_table(f):
@@ -112,7 +125,7 @@ args = (name, scale, steps, resolution, x0, y0)
 facts = lesson.facts(run(*args))
 current = {"surface": name, "lr_scale": scale, "steps": steps, "resolution": resolution, "x0": x0, "y0": y0}
 with view:
-    show(map_chart(*args))
+    show(stack(map_base(*args[:4]), your_path(*args)))
     for preset, values in lesson.PRESETS.items():
         if values == current:
             st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
@@ -121,7 +134,7 @@ with view:
 
 left, right = st.columns([1, 1], gap="medium")
 with left:
-    show(run_chart(*args))
+    show(stack(run_base(args[0]), run_paths(*args)))
     st.caption(f"{surface.description} Black: your run at η = {charts.plain(facts.lr)}; red: the same start at the "
                f"careful step η = {charts.plain(facts.careful_lr)}.")
 with right:

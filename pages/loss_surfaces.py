@@ -8,7 +8,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import loss_surfaces as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("surfaces")
 NAMES = list(gd.surfaces.catalog())
@@ -20,20 +20,19 @@ def facts(name, y):
     return lesson.facts(name, y)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_chart(max_entries=16)
 def map_chart(name):
     return charts.landscape(gd.surfaces.get(name))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def map_with_cut(name, y):
-    """The map with the cut w₂ = y drawn across it, so the cross-section below has a place."""
+@cached_chart(max_entries=64)
+def cut_line(name, y):
+    """The cut w₂ = y drawn across the map, so the cross-section below has a place."""
     (xa, xb), _ = gd.surfaces.get(name).bounds
-    line = charts.faint_path(np.array([[xa, y], [xb, y]]), color="#111111", opacity=0.85, width=1.6)
-    return map_chart(name) + line
+    return charts.faint_path(np.array([[xa, y], [xb, y]]), color="#111111", opacity=0.85, width=1.6)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_chart(max_entries=64)
 def cut_chart(name, y):
     xs, losses = lesson.run(name, y)
     chart = charts.curves({"loss": losses}, "loss", x_values={"loss": xs}, x_title="w₁",
@@ -100,7 +99,7 @@ with controls:
     with verdict:
         say(lines[0])
 with picture:
-    show(map_with_cut(name, y))
+    show(stack(map_chart(name), cut_line(name, y)))
     show(cut_chart(name, y))
     say(lines[-1])
 

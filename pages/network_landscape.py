@@ -7,7 +7,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import network_landscape as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show
 
 P = Params("net")
 GRID = 70  # cells a side of the decision map
@@ -27,7 +27,7 @@ def facts(dataset, width, seed):
     return lesson.facts(trained(dataset, width, seed))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_chart(max_entries=16)
 def slice_chart(dataset, width, seed):
     r = trained(dataset, width, seed)
     s = r.slice
@@ -37,7 +37,7 @@ def slice_chart(dataset, width, seed):
     return charts.keep_aspect(charts.axis_titles((chart + here).resolve_scale(color="independent"), "α", "β"), 1.0)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_chart(max_entries=16)
 def pca_chart(dataset, width, seed):
     r = trained(dataset, width, seed)
     p = r.path_pca
@@ -50,7 +50,7 @@ def pca_chart(dataset, width, seed):
                             title="The path in its PCA plane")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_chart(max_entries=16)
 def decision_chart(dataset, width, seed):
     r = trained(dataset, width, seed)
     X, y = r.net.X, r.net.y
@@ -63,7 +63,7 @@ def decision_chart(dataset, width, seed):
     return charts.class_map(probs, ((xa, xb), (ya, yb)), X, y, title="What the mini-batch network predicts")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_chart(max_entries=16)
 def line_chart(dataset, width, seed):
     r = trained(dataset, width, seed)
     return charts.curves({"train loss": r.line, "test loss": r.line_test}, "loss", x_values={"train loss": lesson.LINE,

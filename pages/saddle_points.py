@@ -7,7 +7,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import saddle_points as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("saddle")
 D = lesson.DEFAULTS
@@ -34,15 +34,23 @@ def trajectories(runs):
     return {plain: runs.plain} | ({noisy: runs.noisy} if runs.noisy is not None else {})
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def plane_chart(args, title):
+@cached_chart(max_entries=8)
+def plane_base(surface_name, title):
+    """The surface under the runs: built once per surface."""
+    return charts.landscape(gd.surfaces.get(surface_name), width=PLANE_WIDTH, resolution=60, title=title)
+
+
+@cached_chart(max_entries=32)
+def plane_paths(args):
     runs = _run(*args)
-    surface = gd.surfaces.get(runs.surface)
-    paths = {k: t.points for k, t in trajectories(runs).items()}
-    return charts.landscape(surface, paths, width=PLANE_WIDTH, resolution=60, title=title)
+    return charts.paths({k: t.points for k, t in trajectories(runs).items()}, bounds=gd.surfaces.get(runs.surface).bounds)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+def plane_chart(args, title):
+    return stack(plane_base(_run(*args).surface, title), plane_paths(args))
+
+
+@cached_chart(max_entries=32)
 def grad_chart(args):
     """The gradient norm against step, with the tol line the stopping rule waits for."""
     runs = _run(*args)
@@ -54,7 +62,7 @@ def grad_chart(args):
     return alt.layer(curves, tol).properties(title="Gradient norm: what the stopping rule sees", width=CURVE_WIDTH, height=220)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=32)
 def loss_chart(args):
     """The loss against step, with the loss at the saddle and at the minima."""
     runs = _run(*args)

@@ -7,7 +7,7 @@ from gdcore import charts
 from lessons import schedules as lesson
 from lessons.text import latex_lines
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("sched")
 KINDS, SHAPES = lesson.KINDS, lesson.SHAPES
@@ -25,9 +25,15 @@ def facts(surface_name, x0, y0, steps, a, b):
     return lesson.facts(surface_name, x0, y0, steps, a, b, runs=runs(surface_name, x0, y0, steps, a, b))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=4)
+def plane_base(surface_name):
+    """The surface under both paths: built once per surface."""
+    return charts.landscape(gd.surfaces.get(surface_name), width=420)
+
+
+@cached_chart(max_entries=32)
 def figures(surface_name, x0, y0, steps, a, b):
-    """The learning rates, both paths on the surface, and the losses."""
+    """The learning rates, both paths (drawn over :func:`plane_base`), and the losses."""
     surface = gd.surfaces.get(surface_name)
     ta, tb = runs(surface_name, x0, y0, steps, a, b)
     f = facts(surface_name, x0, y0, steps, a, b)
@@ -36,7 +42,7 @@ def figures(surface_name, x0, y0, steps, a, b):
     for r in (f.a, f.b):
         if r.exits:
             lr = lr + charts.vertical_rules([e.left for e in r.exits], label=f"{r.name} thrown out")
-    plane = charts.landscape(surface, {"A": ta.points, "B": tb.points}, width=420)
+    plane = charts.paths({"A": ta.points, "B": tb.points}, bounds=surface.bounds)
     loss = charts.loss_curve({"A": ta.losses, "B": tb.losses}, x_title="update", width=420, height=170, colors=COLORS)
     return lr, plane, loss
 
@@ -131,7 +137,7 @@ with picture:
         st.caption(f"Preset **{preset}**: {KINDS[lesson.PRESETS[preset]['a']]} (A) against "
                    f"{KINDS[lesson.PRESETS[preset]['b']]} (B) on {TITLES[lesson.PRESETS[preset]['surface']]}.")
     show(lr_chart)
-    show(plane)
+    show(stack(plane_base(surface_name), plane))
     for line in lines:
         say(line)
     show(loss_chart)

@@ -8,7 +8,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import sgd as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show, stack
 
 P = Params("sgd")
 D = lesson.DEFAULTS
@@ -31,11 +31,17 @@ def critical_markers(key):
     return {kind: points[[k == kind for k in kinds]] for kind in dict.fromkeys(kinds)}
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=4)
+def plane_base(key):
+    """The full loss under both runs: built once per scenario."""
+    return charts.landscape(lesson.objective(key), critical=critical_markers(key), width=520,
+                            title="Both runs on the full loss L")
+
+
+@cached_chart(max_entries=32)
 def paths_chart(key, lr, steps, seed):
     r = run(key, lr, steps, seed)
-    return charts.landscape(lesson.objective(key), {BATCH: r.batch.points, SGD: r.sgd.points},
-                            critical=critical_markers(key), width=520, title="Both runs on the full loss L")
+    return charts.paths({BATCH: r.batch.points, SGD: r.sgd.points}, bounds=lesson.objective(key).bounds)
 
 
 def on_chart(key, traj):
@@ -46,7 +52,7 @@ def on_chart(key, traj):
     return traj.losses[: int(np.argmax(outside)) if outside.any() else None]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=32)
 def loss_chart(key, lr, steps, seed):
     r = run(key, lr, steps, seed)
     epochs = np.arange(N_SAMPLES, len(r.sgd.lrs), N_SAMPLES)
@@ -55,7 +61,7 @@ def loss_chart(key, lr, steps, seed):
     return curve + charts.vertical_rules(epochs, color="#999999", label=None)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_chart(max_entries=16)
 def full_loss_chart(key, sample):
     obj = lesson.objective(key)
     s = lesson.sample(key, sample)
@@ -69,7 +75,7 @@ def full_loss_chart(key, sample):
     return alt.layer(full, dots, mine).resolve_scale(color="independent").properties(width=width, height=height)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_chart(max_entries=16)
 def sample_chart(key, sample):
     """Sample i's own loss, with its gradient step and the full gradient step at the start, at equal length."""
     obj = lesson.objective(key)
@@ -127,7 +133,7 @@ with controls:
                     help="Each seed shuffles the samples differently; the data stay the same.")
 
 with view:
-    show(paths_chart(key, lr, steps, seed))
+    show(stack(plane_base(key), paths_chart(key, lr, steps, seed)))
     current = {"scenario": key, "lr": lr, "steps": steps, "seed": seed}
     for preset, values in lesson.PRESETS.items():
         if all(values[k] == v for k, v in current.items()):

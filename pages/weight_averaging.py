@@ -7,7 +7,7 @@ import streamlit as st
 from gdcore import charts
 from lessons import weight_averaging as lesson
 from ui.params import Params
-from ui.show import show
+from ui.show import cached_chart, show
 
 P = Params("swa")
 D = lesson.DEFAULTS
@@ -44,7 +44,7 @@ def marks(snapshots, average, extra):
     return charts.labelled_points(points, shapes=SHAPES, colors=COLORS, labels=labels, size=110)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=32)
 def train_chart(*args):
     res = run(*args)
     snapshots, average, _, _ = lesson.first(res)
@@ -59,7 +59,7 @@ def train_chart(*args):
     return charts.keep_aspect(chart, 1.0).configure_legend(columns=2, labelLimit=0)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=32)
 def test_chart(*args):
     res = run(*args)
     snapshots, average, _, _ = lesson.first(res)
@@ -71,7 +71,7 @@ def test_chart(*args):
     return charts.keep_aspect(chart, 1.0)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached_chart(max_entries=32)
 def lr_chart(*args):
     res = run(*args)
     rules = charts.vertical_rules(res.snapshot_steps, color="#ff7f0e")

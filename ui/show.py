@@ -1,32 +1,187 @@
-"""Draw a gdcore chart in Streamlit, as wide as the column it sits in."""
+"""Draw a gdcore chart in Streamlit, as wide as the column it sits in, sending only what changed.
+
+A chart goes to the browser as a Vega-Lite spec plus its data tables. Four things make a
+slider move cheap:
+
+- **Stable names.** Altair (and Streamlit) name a table by a hash of its content, so new
+  data renames it and changes the spec, and the browser builds the whole chart again.
+  Here tables are named by their place in the chart (``data-0``, ``data-1``, ...): when a
+  move only changes data, the spec stays byte-identical and Streamlit's frontend swaps the
+  changed tables into the chart it already has.
+- **Specs, cached.** :func:`cached_chart` caches the finished spec, its tables already in Arrow,
+  so a rerun that does not change a chart does no Altair work at all, and Streamlit, seeing
+  the same bytes, sends the browser a reference instead of the chart.
+- **Lean tables.** No index, no pandas metadata, single precision where a chart cannot
+  show the difference, dictionary-coded names (:func:`arrow_table`): half the bytes.
+- **Layers that stay.** :func:`stack` draws a run over a cached base (a loss surface, its
+  contours and minima), so a move builds only the run.
+"""
 
 import functools
+import hashlib
+import threading
 
 import altair as alt
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import streamlit as st
+from streamlit import dataframe_util
 
 # "fit-x" makes the whole chart (axes and legends included) exactly as wide as its column,
 # so nothing reaches past a phone's screen, while the plot keeps the height the chart asks
 # for. Autosize is only allowed on the outermost chart, hence here, not in gdcore.charts.
-FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
+_COMPOSITIONS = ("layer", "hconcat", "vconcat", "concat")
+# Altair's theme is process-wide: one conversion at a time sets it.
+_THEME = threading.Lock()
+# Single precision keeps 7 significant digits, more than a chart shows (axes, and tooltips
+# formatted to 4 or 5), for values of this size; tiny losses (1e-62 on a log axis) keep double.
+FLOAT32_RANGE = (1e-30, 1e30)
 
 
-def show(chart):
-    """``st.altair_chart`` at the width of its column and the chart's own height.
+def _lean(column):
+    """The column in the narrowest Arrow type that draws the same: float32, int32, dictionary strings."""
+    kind = column.type
+    if pa.types.is_float64(kind):
+        size = np.abs(column.to_numpy(zero_copy_only=False))
+        size = size[np.isfinite(size) & (size != 0)]
+        if not size.size or (size.min() >= FLOAT32_RANGE[0] and size.max() <= FLOAT32_RANGE[1]):
+            return column.cast(pa.float32())
+    elif pa.types.is_int64(kind) and len(column):
+        low, high = pc.min(column).as_py(), pc.max(column).as_py()
+        for narrow in (pa.int16(), pa.int32()):
+            if low is not None and np.iinfo(narrow.to_pandas_dtype()).min <= low and high <= np.iinfo(narrow.to_pandas_dtype()).max:
+                return column.cast(narrow)
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        coded = pc.dictionary_encode(column).combine_chunks()
+        if len(coded.dictionary) <= 127:
+            coded = pa.DictionaryArray.from_arrays(coded.indices.cast(pa.int8()), coded.dictionary)
+        return coded
+    return column
+
+
+def arrow_table(frame) -> bytes:
+    """A data frame as Arrow IPC bytes, as Streamlit sends a chart's data, but lean.
+
+    No index and no pandas metadata (the chart reads columns by name); each column in
+    the narrowest type that draws the same (:func:`_lean`). A path's name repeated on
+    every row becomes one dictionary entry, a coordinate four bytes instead of eight.
+    """
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = pa.table([_lean(c) for c in table.columns], names=table.column_names)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _subcharts(chart):
+    for field in _COMPOSITIONS:
+        parts = getattr(chart, field, alt.Undefined)
+        if parts is not alt.Undefined:
+            yield from parts
+    inner = getattr(chart, "spec", alt.Undefined)
+    if isinstance(inner, alt.SchemaBase):
+        yield inner
+
+
+def _name_tables(chart, tables, names):
+    """Replace every data frame in ``chart`` (in place, depth first) by a reference to its Arrow table."""
+    data = getattr(chart, "data", alt.Undefined)
+    if data is not alt.Undefined and dataframe_util.is_dataframe_like(data):
+        arrow = arrow_table(data)
+        digest = hashlib.blake2b(arrow, digest_size=16).digest()
+        if digest not in names:  # one table for the layers that share it
+            names[digest] = f"data-{len(names)}"
+            tables[names[digest]] = arrow
+        chart.data = alt.NamedData(name=names[digest])
+    for part in _subcharts(chart):
+        _name_tables(part, tables, names)
+
+
+def spec(chart) -> dict:
+    """The Vega-Lite spec Streamlit draws: column-wide, tables as Arrow bytes named by position.
 
     One chart per call: a side-by-side pair (``a | b``) cannot follow the column's width,
     so pages put two charts in two ``st.columns`` instead (they stack on a phone).
 
-    Altair's check of the whole Vega-Lite schema is skipped here: it costs about
-    50 ms a chart on every rerun, most of a warm rerun. The tests validate every
-    chart each page draws instead (tests/app/harness.py).
+    Altair's check of the whole Vega-Lite schema is skipped: it costs about 50 ms a chart.
+    The tests validate every chart each page draws instead (tests/app/harness.py).
     """
     if isinstance(chart, (alt.HConcatChart, alt.VConcatChart, alt.ConcatChart)):
         raise TypeError("ui.show draws one chart: put side-by-side charts in st.columns")
-    # In place, not .properties(): that deep-copies the whole chart. Cached charts come back
-    # from st.cache_data as fresh copies, so nothing shared is changed.
-    chart.autosize = FIT_WIDTH
+    tables = {}
+    # The chart is the builder's own (or a cache's fresh copy): changing it in place is safe,
+    # and .properties() would deep-copy it.
+    _name_tables(chart, tables, {})
+    chart.autosize = alt.AutoSizeParams(**FIT_WIDTH)
     chart.width = "container"
-    # Altair keeps ordinary attributes as spec properties; this must shadow the method instead.
-    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
-    st.altair_chart(chart, width="stretch")
+    # As Streamlit converts a chart: without Altair's default theme (a 300 px default view).
+    with _THEME, alt.theme.enable("none"):
+        out = chart.to_dict(validate=False)
+    out.pop("datasets", None)
+    if tables:
+        out["datasets"] = tables
+    return out
+
+
+def cached_chart(max_entries):
+    """``st.cache_data`` for a function that builds a chart (or a tuple of charts): caches their specs.
+
+    A page writes ``@cached_chart(max_entries=32)`` over ``def loss_chart(lr, steps): ...`` and
+    draws ``show(loss_chart(lr, steps))``; the cache is bounded like any ``st.cache_data``.
+    """
+    def decorate(build):
+        @functools.wraps(build)
+        def specs(*args, **kwargs):
+            built = build(*args, **kwargs)
+            return tuple(spec(c) for c in built) if isinstance(built, (tuple, list)) else spec(built)
+
+        return st.cache_data(max_entries=max_entries, show_spinner=False)(specs)
+
+    return decorate
+
+
+# What only a whole chart has: an overlay drawn as one layer of another chart drops these.
+_TOP_LEVEL = ("$schema", "config", "autosize", "width", "height", "datasets", "title", "padding", "background")
+
+
+def _renamed(node, names):
+    """A copy of a spec's tree with its table references renamed (``{"data": {"name": ...}}``)."""
+    if isinstance(node, dict):
+        out = {key: _renamed(value, names) for key, value in node.items()}
+        data = out.get("data")
+        if isinstance(data, dict) and data.get("name") in names:
+            out["data"] = {**data, "name": names[data["name"]]}
+        return out
+    if isinstance(node, list):
+        return [_renamed(value, names) for value in node]
+    return node
+
+
+def stack(base: dict, *overlays: dict) -> dict:
+    """``base`` (a layered spec) with each overlay drawn on top as one more of its layers.
+
+    The spec of ``alt.layer(*base.layer, overlay)`` with the base's size, title and scale
+    resolution, built from specs instead of charts: the base (a loss surface, its contours,
+    the minima) is built once and cached, and a move rebuilds only the run drawn over it.
+    An overlay's tables are renamed by its place (``layer1-data-0``), so names stay stable.
+    """
+    if "layer" not in base:
+        raise TypeError("stack: the base must be a layered chart (a landscape, a surface)")
+    out = dict(base)
+    out["layer"] = list(base["layer"])
+    tables = dict(base.get("datasets", {}))
+    for i, overlay in enumerate(overlays, 1):
+        names = {name: f"layer{i}-{name}" for name in overlay.get("datasets", {})}
+        tables.update({names[name]: table for name, table in overlay.get("datasets", {}).items()})
+        out["layer"].append(_renamed({k: v for k, v in overlay.items() if k not in _TOP_LEVEL}, names))
+    if tables:
+        out["datasets"] = tables
+    return out
+
+
+def show(drawn):
+    """Draw a chart, or a spec from :func:`spec` or :func:`cached_chart`, at the width of its column."""
+    st.vega_lite_chart(drawn if isinstance(drawn, dict) else spec(drawn), width="stretch")

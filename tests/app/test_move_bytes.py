@@ -1,0 +1,82 @@
+"""What one slider move sends and redraws, on every page: sizes that do not depend on timing.
+
+A student's first move is the page's first slider (outside the expanders), one step, to a
+value not seen before. Streamlit sends again only the charts whose bytes changed; this
+test adds those up (spec and Arrow tables, as on the wire) and holds them to 100 kB.
+A chart whose spec is unchanged and only its data differ is updated in place by the
+browser instead of built again; where the page promises that for its first slider (the
+runs move, the axes and legends stay), the test holds it too.
+"""
+
+import json
+
+import pytest
+from streamlit.testing.v1.element_tree import Expander
+
+from tests.app.harness import fresh
+from ui.course import LESSONS
+
+LIMIT = 100_000
+# Pages whose first slider changes what the chart's axes or legend say (a name with the
+# learning rate in it, a new network's loss range): there a move rebuilds those charts.
+REBUILDS = {"local-minima", "network-landscape", "loss-surfaces"}
+
+
+def _nodes(node, hidden=False):
+    yield node, hidden
+    for index in sorted(getattr(node, "children", {})):
+        yield from _nodes(node.children[index], hidden or isinstance(node, Expander))
+
+
+def first_slider(at):
+    for node, hidden in _nodes(at.main):
+        if not hidden and node.type in ("slider", "select_slider"):
+            return node
+    raise AssertionError("no slider outside an expander")
+
+
+def step(at, slider):
+    """Move ``slider`` one step towards the end with more room."""
+    if slider.type == "select_slider":
+        options = list(slider.options)
+        now = options.index(slider.format_func(slider.value))
+        nxt = now + 1 if len(options) - 1 - now >= now else now - 1
+        slider.set_value(_option_value(options[nxt]))
+    else:
+        size = slider.proto.step or 1
+        up = slider.max - slider.value >= slider.value - slider.min
+        slider.set_value(type(slider.value)(slider.value + (size if up else -size)))
+    return at.run()
+
+
+def _option_value(label):
+    """A select_slider shows numbers formatted with :g; hand back the number."""
+    try:
+        return float(label)
+    except ValueError:
+        return label
+
+
+def charts(at):
+    return [(c.proto.spec, len(c.proto.spec) + sum(len(d.data.data) for d in c.proto.datasets),
+             c.proto.SerializeToString(deterministic=True)) for c in at.get("vega_lite_chart")]
+
+
+def _shape(spec_text):
+    return json.dumps(json.loads(spec_text), sort_keys=True)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.url_path for lesson in LESSONS])
+def test_a_first_move_sends_at_most_100_kB_of_charts(lesson):
+    at = fresh(lesson.file)
+    before = charts(at)
+    after = charts(step(at, first_slider(at)))
+    assert not at.exception
+    sent = [size for _, size, wire in after if wire not in {w for _, _, w in before}]
+    assert sent, f"{lesson.url_path}: the move changed no chart"
+    assert sum(sent) <= LIMIT, f"{lesson.url_path}: a move sends {sum(sent)} bytes of charts ({sent})"
+    if lesson.url_path not in REBUILDS:
+        old = {_shape(spec) for spec, _, _ in before}
+        rebuilt = [i for i, (spec, _, wire) in enumerate(after)
+                   if wire not in {w for _, _, w in before} and _shape(spec) not in old]
+        assert not rebuilt, f"{lesson.url_path}: charts {rebuilt} changed their spec, not only their data"

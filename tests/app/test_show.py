@@ -1,0 +1,73 @@
+"""ui.show: the spec a page sends, its table names, its lean tables, and stacking an overlay."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import gdcore as gd
+from gdcore import charts
+from ui.show import arrow_table, spec, stack
+
+
+def _tables(drawn):
+    return {name: pa.ipc.open_stream(data).read_all() for name, data in drawn.get("datasets", {}).items()}
+
+
+def _canonical(drawn):
+    """The spec with its tables inlined as rows, in order of first use: names no longer matter."""
+    tables, order = _tables(drawn), {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            out = {k: walk(v) for k, v in node.items() if k != "datasets"}
+            data = out.get("data")
+            if isinstance(data, dict) and data.get("name") in tables:
+                order.setdefault(data["name"], len(order))
+                out["data"] = {"values": tables[data["name"]].to_pylist()}
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(drawn)
+
+
+def test_stacking_a_run_on_a_cached_landscape_draws_what_one_landscape_with_the_run_draws():
+    surface = gd.surfaces.get("himmelblau")
+    points = gd.descend(surface, gd.SGD(lr=0.01), (0.0, 0.0), steps=40).points
+    whole = spec(charts.landscape(surface, {"GD": points}, title="t", width=320))
+    stacked = stack(spec(charts.landscape(surface, title="t", width=320)),
+                    spec(charts.paths({"GD": points}, bounds=surface.bounds)))
+    assert _canonical(stacked) == _canonical(whole)
+
+
+def test_tables_are_named_by_their_place_so_new_data_keeps_the_spec():
+    surface = gd.surfaces.get("bowl")
+    a, b = (spec(charts.paths({"GD": gd.descend(surface, gd.SGD(lr=lr), (1.0, 1.0), steps=20).points}))
+            for lr in (0.1, 0.2))
+    assert a["datasets"] != b["datasets"]
+    assert json.dumps({k: v for k, v in a.items() if k != "datasets"}) == json.dumps(
+        {k: v for k, v in b.items() if k != "datasets"})
+    assert sorted(a["datasets"]) == [f"data-{i}" for i in range(len(a["datasets"]))]
+
+
+def test_lean_tables_keep_what_is_drawn():
+    frame = pd.DataFrame({"x": [0.1, -2.5, 3.0], "loss": [1e-62, 0.5, 2.0], "step": [0, 1, 70_000],
+                          "path": ["a", "a", "b"]}, index=[5, 6, 7])
+    table = pa.ipc.open_stream(arrow_table(frame)).read_all()
+    assert table.column_names == ["x", "loss", "step", "path"]  # no index column
+    assert table.schema.metadata is None
+    assert table.schema.field("x").type == pa.float32()
+    # A loss of 1e-62 (a log axis) is below single precision: the column stays double and exact.
+    assert table.schema.field("loss").type == pa.float64() and table.column("loss").to_pylist() == [1e-62, 0.5, 2.0]
+    assert table.schema.field("step").type == pa.int32() and table.column("step").to_pylist() == [0, 1, 70_000]
+    assert table.column("path").to_pylist() == ["a", "a", "b"]
+    assert np.allclose(table.column("x").to_numpy(), [0.1, -2.5, 3.0], rtol=1e-7)
+
+
+def test_stack_refuses_a_base_that_is_not_layered():
+    with pytest.raises(TypeError, match="layered"):
+        stack(spec(charts.paths({"GD": np.zeros((2, 2))}).layer[0]), {})
