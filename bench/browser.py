@@ -29,6 +29,9 @@ DRAWN = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart']
 SLIDER = "[data-testid='stMain'] [data-testid='stSlider'] input[type='range']"
 MOVES = 5
 STUDENTS = 8
+# A student looks at each result before moving again; without a pause, seven sessions that
+# rerun back to back measure a flood, not a class (the server runs one script at a time).
+THINK_SECONDS = 1.0
 TARGETS = {"move ratio": 2.0, "kB per move": 100.0, "first chart s": 1.5, "class p95 ratio": 4.0, "server MB": 700.0}
 
 # Resolves once the script has run again and the browser has painted the result (two frames later).
@@ -119,7 +122,9 @@ def one_student(browser, url, targets):
         for target in targets:
             first = first_chart_seconds(page, f"{url}/{target}")
             move, size, running, every = slider_moves(page, wire)
-            rows[target] = (first, move, size, running, every)
+            # The next student to open the page: a new session, the server's caches already warm.
+            again = first_chart_seconds(page, f"{url}/{target}")
+            rows[target] = (first, move, size, running, every, again)
         return rows
 
 
@@ -129,13 +134,14 @@ def main(args):
     with serve_script(ROOT / "bench" / "bare_page.py") as (bare_url, _), serve_script(ROOT / "streamlit_app.py") as (url, server):
         with chromium() as browser:
             bare = one_student(browser, bare_url.rstrip("/"), [""])[""]
-            print(f"bare page: first chart {bare[0]:.2f} s, slider move {bare[1] * 1e3:.0f} ms, {bare[2] / 1e3:.1f} kB per move, "
+            print(f"bare page: first chart {bare[0]:.2f} s (next visit {bare[5]:.2f} s), slider move {bare[1] * 1e3:.0f} ms, {bare[2] / 1e3:.1f} kB per move, "
                   f"script running {bare[3] * 1e3:.0f} ms")
             rows = one_student(browser, url, targets)
-        print(f"{'page':<20} {'first chart s':>14} {'move ms':>9} {'ratio':>7} {'kB/move':>9} {'running ms':>11}")
-        for target, (first, move, size, running, _) in rows.items():
+        print(f"{'page':<20} {'first chart s':>14} {'next visit s':>13} {'move ms':>9} {'ratio':>7} {'kB/move':>9} "
+              f"{'running ms':>11}")
+        for target, (first, move, size, running, _, again) in rows.items():
             if move is None:
-                print(f"{target:<20} {first:14.2f} {'no slider':>9}")
+                print(f"{target:<20} {first:14.2f} {again:13.2f} {'no slider':>9}")
                 continue
             ratio = move / bare[1]
             flags = []
@@ -143,9 +149,11 @@ def main(args):
                 flags.append("move MISSED")
             if size / 1e3 > TARGETS["kB per move"]:
                 flags.append("bytes MISSED")
-            if first > TARGETS["first chart s"]:
+            if again > TARGETS["first chart s"]:
                 flags.append("first chart MISSED")
-            print(f"{target:<20} {first:14.2f} {move * 1e3:9.0f} {ratio:7.2f} {size / 1e3:9.1f} {running * 1e3:11.0f}   "
+            elif first > TARGETS["first chart s"]:
+                flags.append("first chart MISSED for the server's first visitor")
+            print(f"{target:<20} {first:14.2f} {again:13.2f} {move * 1e3:9.0f} {ratio:7.2f} {size / 1e3:9.1f} {running * 1e3:11.0f}   "
                   f"{' '.join(flags) or 'ok'}")
         if with_class:
             class_run(url, server, targets, rows)
@@ -160,8 +168,8 @@ def class_run(url, server, targets, alone):
     """Eight students at once: seven on the websocket (bench/classroom.py), one in Chromium.
 
     The Chromium student walks the same moves as alone, on cold caches again, while the others
-    move their sliders (each by its own stride) until it is done; its p95 move is compared with
-    its p95 alone. Then the server's peak memory.
+    move their sliders (each by its own stride, looking ``THINK_SECONDS`` at each result) until
+    it is done; its p95 move is compared with its p95 alone. Then the server's peak memory.
     """
     clear_caches(url)
     one = run_students(url, targets, MOVES, 1, first_stride=2)
@@ -170,7 +178,7 @@ def class_run(url, server, targets, alone):
 
     def class_of(count):
         try:
-            others.extend(run_students(url, targets, MOVES, count, until=done, first_stride=2))
+            others.extend(run_students(url, targets, MOVES, count, until=done, first_stride=2, think=THINK_SECONDS))
         except Exception as error:  # noqa: BLE001 - a failing student is reported, not hidden
             errors.append(repr(error))
 
@@ -186,7 +194,8 @@ def class_run(url, server, targets, alone):
     felt_alone = [t for row in alone.values() for t in row[4]]
     memory = peak_memory_mb(server.pid)
     ratio = p95(felt) / p95(felt_alone)
-    print(f"class of {STUDENTS} ({STUDENTS - 1} on the websocket, 1 in Chromium): the Chromium student's p95 move "
+    print(f"class of {STUDENTS} ({STUDENTS - 1} on the websocket, {THINK_SECONDS:g} s between moves; 1 in Chromium): "
+          f"the Chromium student's p95 move "
           f"{p95(felt) * 1e3:.0f} ms vs {p95(felt_alone) * 1e3:.0f} ms alone (ratio {ratio:.2f}, target <= "
           f"{TARGETS['class p95 ratio']:g}) {'ok' if ratio <= TARGETS['class p95 ratio'] else 'MISSED'}")
     print(f"  websocket students: p95 rerun {p95(others) * 1e3:.0f} ms over {len(others)} moves vs one alone "

@@ -17,16 +17,18 @@ import time
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 
 class Student:
     """One session on the app's websocket: opens pages and moves sliders, timing each rerun."""
 
-    def __init__(self, url: str, stride: int = 1):
+    def __init__(self, url: str, stride: int = 1, think: float = 0.0):
         self.stride = stride  # steps per move: students in a class do not all pick the same values
+        self.think = think  # seconds a student looks at a result before the next move
         self.ws_url = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.page_hash = ""
-        self.sliders = []  # numeric sliders of the page, in the order the page draws them
+        self.sliders = []  # the page's sliders (select sliders too), in the order the page draws them
 
     async def _rerun(self, ws, *, page_name="", widget_states=()):
         msg = BackMsg()
@@ -41,11 +43,11 @@ class Student:
             fwd = ForwardMsg()
             fwd.ParseFromString(await ws.recv())
             kind = fwd.WhichOneof("type")
-            if kind == "new_session":
-                self.page_hash = fwd.new_session.page_script_hash
+            if kind == "navigation":  # st.navigation names the page it ran: later reruns stay on it
+                self.page_hash = fwd.navigation.page_script_hash
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 element = fwd.delta.new_element
-                if element.WhichOneof("type") == "slider" and not element.slider.options:
+                if element.WhichOneof("type") == "slider":
                     sliders.append(element.slider)
             elif kind == "script_finished":
                 if sliders:
@@ -71,21 +73,26 @@ class Student:
             if not self.sliders:
                 continue
             slider = self.sliders[0]
+            # A select slider moves through its options' indices and sends the option's label.
+            low, high = (0, len(slider.options) - 1) if slider.options else (slider.min, slider.max)
             value = list(slider.value or slider.default)
-            step = (slider.step or 1) * self.stride
-            direction = 1 if slider.max - value[0] >= value[0] - slider.min else -1
+            step = (1 if slider.options else slider.step or 1) * self.stride
+            direction = 1 if high - value[0] >= value[0] - low else -1
             for _ in range(moves):
-                if not slider.min <= value[0] + direction * step <= slider.max:
+                if not low <= value[0] + direction * step <= high:
                     direction = -direction
                 value[0] += direction * step
-                times.append(await self._rerun(ws, widget_states=[_widget(slider.id, value)]))
+                times.append(await self._rerun(ws, widget_states=[_widget(slider, value)]))
+                await asyncio.sleep(self.think)
 
 
-def _widget(widget_id, value):
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-    state = WidgetState(id=widget_id)
-    state.double_array_value.data.extend(value)
+def _widget(slider, value):
+    """The widget state a browser sends for ``slider`` at ``value`` (indices for a select slider)."""
+    state = WidgetState(id=slider.id)
+    if slider.options:
+        state.string_array_value.data.extend(slider.options[int(i)] for i in value)
+    else:
+        state.double_array_value.data.extend(value)
     return state
 
 
@@ -101,10 +108,12 @@ def clear_caches(url):
     asyncio.run(main())
 
 
-def run_students(url, targets, moves, count, until=None, first_stride=1):
-    """``count`` students at once (student k moves ``first_stride + k`` steps at a time); returns
-    every move's seconds of every student. With ``until``, they keep going until it is set."""
+def run_students(url, targets, moves, count, until=None, first_stride=1, think=0.0):
+    """``count`` students at once (student k moves ``first_stride + k`` steps at a time, looking
+    ``think`` seconds at each result); returns every move's seconds of every student. With
+    ``until``, they keep going until it is set."""
     async def main():
-        return await asyncio.gather(*(Student(url, first_stride + k).visit(targets, moves, until) for k in range(count)))
+        return await asyncio.gather(*(Student(url, first_stride + k, think).visit(targets, moves, until)
+                                      for k in range(count)))
 
     return [t for student in asyncio.run(main()) for t in student]

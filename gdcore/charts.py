@@ -1534,6 +1534,39 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     pts = pts[:n_ok]
     bounds = bounds if bounds is not None else objective.bounds
     base = landscape(objective, None, bounds=bounds, resolution=resolution, width=width, height=height, critical=critical)
+    layers, t = _replay_layers(pts, bounds, color, label, start, captions)
+    # One level of layers, as landscape() makes: deeper nesting keeps the chart from following its column.
+    chart = alt.layer(*base.layer, *layers).resolve_scale(
+        color="independent", shape="independent", fill="independent").add_params(t)
+    props = {"width": base.width, "height": base.height}
+    if title:
+        props["title"] = title
+    return keep_aspect(chart.properties(**props), base.height / base.width)
+
+
+def replay_run(points, *, bounds, color=PATH_COLORS[0], label="step", start=None, captions=None):
+    """The layers of :func:`replay` without the landscape: the path, the arrow of update ``t`` and the slider.
+
+    To draw over a landscape built (and cached) once, e.g. with a page's ``stack``; the
+    arguments are :func:`replay`'s, and ``bounds`` is the window of the landscape under it.
+
+    >>> import gdcore as gd
+    >>> traj = gd.descend(gd.surfaces.get("bowl"), gd.SGD(lr=0.1), (1.0, 1.0), 5)
+    >>> spec = replay_run(traj.points, bounds=((-2, 2), (-2, 2))).to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]], spec["params"][0]["name"]
+    (['line', 'line', 'rule', 'point', 'point'], 't')
+    """
+    pts = _check_path(points, "points", "replay_run")
+    bounds = check_bounds(bounds, "bounds", "replay_run")
+    check_int(start, "start", "replay_run", low=0, allow_none=True)
+    finite = np.isfinite(pts).all(axis=-1)
+    layers, t = _replay_layers(pts[: int(np.argmin(finite)) if not finite.all() else len(pts)], bounds, color, label,
+                               start, captions)
+    return alt.layer(*layers).add_params(t)
+
+
+def _replay_layers(pts, bounds, color, label, start, captions):
+    """:func:`replay`'s run layers over ``bounds`` (finite ``pts`` only) and its slider parameter ``t``."""
     last = max(0, len(pts) - 2)
     t = alt.param(name="t", value=int(last if start is None else min(max(0, start), last)),
                   bind=alt.binding_range(min=0, max=last, step=1, name=f"replay: {label} "))
@@ -1569,19 +1602,13 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     here = (alt.Chart(every).mark_point(shape="circle", size=120, filled=True, color=color, stroke="white", strokeWidth=1.5, clip=True)
             .encode(x=x, y=y).transform_filter("datum.step == t"))
     first = alt.Chart(path.iloc[:1]).mark_point(shape="circle", size=90, filled=False, color=color, strokeWidth=2, clip=True).encode(x=x, y=y)
-    # One level of layers, as landscape() makes: deeper nesting keeps the chart from following its column.
     extra = []
     if captions is not None:
         text = pd.DataFrame({"step": np.arange(len(captions)), "caption": [str(c) for c in captions]})
         extra.append(alt.Chart(text).mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold",
                                                color="#111111").encode(x=alt.XValue(6), y=alt.YValue(6), text=alt.Text("caption:N"))
                      .transform_filter("datum.step == t"))
-    chart = alt.layer(*base.layer, faint, strong, arrow_layer, here, first, *extra).resolve_scale(
-        color="independent", shape="independent", fill="independent").add_params(t)
-    props = {"width": base.width, "height": base.height}
-    if title:
-        props["title"] = title
-    return keep_aspect(chart.properties(**props), base.height / base.width)
+    return [faint, strong, arrow_layer, here, first, *extra], t
 
 
 def levels(named: Mapping[str, float], *, colors=("#555555",), dash=(5, 4)):

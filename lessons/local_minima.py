@@ -84,11 +84,14 @@ def jumped(basins, careful):
     return (now >= 0) & (before >= 0) & (now != before)
 
 
+def basin_map(surface, lr_scale, steps, resolution):
+    """Where each start of a ``resolution`` x ``resolution`` grid ends at η = ``lr_scale`` x the bound."""
+    return gd.basins(gd.surfaces.get(surface), gd.SGD(lr=learning_rate(surface, lr_scale)), resolution, steps)
+
+
 def maps(surface, lr_scale, steps, resolution):
     """Both basin maps, at η and at the careful step: they do not depend on the start."""
-    s = gd.surfaces.get(surface)
-    return (gd.basins(s, gd.SGD(lr=learning_rate(surface, lr_scale)), resolution, steps),
-            gd.basins(s, gd.SGD(lr=learning_rate(surface, SMALL)), resolution, steps))
+    return basin_map(surface, lr_scale, steps, resolution), basin_map(surface, SMALL, steps, resolution)
 
 
 def run(surface, lr_scale, steps, resolution, x0, y0, basin_maps=None):

@@ -7,7 +7,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import gradient_descent as lesson
 from ui.params import Params
-from ui.show import cached_chart, show
+from ui.show import cached_chart, show, stack
 
 P = Params("gd")
 PRESETS = lesson.PRESETS
@@ -23,21 +23,39 @@ def facts(surface_name, lr, x0, y0, steps):
     return lesson.facts(surface_name, lr, x0, y0, steps, traj=run(surface_name, lr, x0, y0, steps))
 
 
+def marked(surface_name, end):
+    """The critical points the map marks for a run ending at ``end``, as plain (cacheable) tuples."""
+    shown = lesson.shown_critical_points(surface_name, end)
+    return None if shown is None else tuple((kind, tuple(map(tuple, points))) for kind, points in shown.items())
+
+
+@cached_chart(max_entries=16)
+def plane_base(surface_name, critical):
+    """The surface under the run, with the critical points it marks: rebuilt only when those change."""
+    return charts.landscape(gd.surfaces.get(surface_name), title="The path in the weight plane", width=400,
+                            critical=None if critical is None else {k: np.array(p) for k, p in critical})
+
+
 @cached_chart(max_entries=64)
-def plane_chart(surface_name, lr, x0, y0, steps):
+def plane_run(surface_name, lr, x0, y0, steps):
     """The run with its replay slider in the chart: scrubbing it needs no rerun. The arrow is the
     real next step −η∇L(w_t), to scale; the whole path faint, the part up to step t strong."""
-    surface = gd.surfaces.get(surface_name)
     traj = run(surface_name, lr, x0, y0, steps)
-    points = traj.points
-    lengths = lesson.step_lengths(points)
+    lengths = lesson.step_lengths(traj.points)
     captions = [
         f"t = {t}:  loss {lesson.number(traj.losses[t])},  ‖∇L‖ {lesson.number(traj.grad_norms[t])},  "
         f"next step {lesson.number(lengths[t])} long"
         for t in range(len(lengths))
     ]
-    return charts.replay(surface, points, title="The path in the weight plane", width=400, captions=captions,
-                         label="step t", critical=lesson.shown_critical_points(surface_name, points[-1]))
+    return charts.replay_run(traj.points, bounds=gd.surfaces.get(surface_name).bounds, captions=captions,
+                             label="step t")
+
+
+def plane_chart(surface_name, lr, x0, y0, steps):
+    """``charts.replay`` of the run, built as a cached surface plus the run over it."""
+    end = run(surface_name, lr, x0, y0, steps).points[-1]
+    return stack(plane_base(surface_name, marked(surface_name, end)), plane_run(surface_name, lr, x0, y0, steps),
+                 flat=True)
 
 
 @cached_chart(max_entries=64)

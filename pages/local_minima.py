@@ -17,7 +17,12 @@ MAP_WIDTH, RUN_WIDTH = 520, 420
 TABLE_ROWS = 12
 YOURS = "your run"
 
-maps = st.cache_data(max_entries=8, show_spinner=False)(lesson.maps)
+# One map per η: moving η maps the starts again at the new η only, the careful step's map is kept.
+basin_map = st.cache_data(max_entries=16, show_spinner=False)(lesson.basin_map)
+
+
+def maps(surface, lr_scale, steps, resolution):
+    return basin_map(surface, lr_scale, steps, resolution), basin_map(surface, lesson.SMALL, steps, resolution)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -160,25 +160,33 @@ def _renamed(node, names):
     return node
 
 
-def stack(base: dict, *overlays: dict) -> dict:
+def stack(base: dict, *overlays: dict, flat: bool = False) -> dict:
     """``base`` (a layered spec) with each overlay drawn on top as one more of its layers.
 
     The spec of ``alt.layer(*base.layer, overlay)`` with the base's size, title and scale
     resolution, built from specs instead of charts: the base (a loss surface, its contours,
     the minima) is built once and cached, and a move rebuilds only the run drawn over it.
-    An overlay's tables are renamed by its place (``layer1-data-0``), so names stay stable.
+    ``flat=True`` adds a layered overlay's own layers instead (``alt.layer(*base.layer,
+    *overlay.layer)``, as ``charts.replay`` draws). An overlay's parameters (a replay slider)
+    go to the top, where Vega-Lite binds them; its tables are renamed by its place
+    (``layer1-data-0``), so names stay stable.
     """
     if "layer" not in base:
         raise TypeError("stack: the base must be a layered chart (a landscape, a surface)")
     out = dict(base)
     out["layer"] = list(base["layer"])
     tables = dict(base.get("datasets", {}))
+    params = list(base.get("params", []))
     for i, overlay in enumerate(overlays, 1):
         names = {name: f"layer{i}-{name}" for name in overlay.get("datasets", {})}
         tables.update({names[name]: table for name, table in overlay.get("datasets", {}).items()})
-        out["layer"].append(_renamed({k: v for k, v in overlay.items() if k not in _TOP_LEVEL}, names))
+        params += overlay.get("params", [])
+        layer = _renamed({k: v for k, v in overlay.items() if k not in _TOP_LEVEL + ("params",)}, names)
+        out["layer"] += layer["layer"] if flat and set(layer) == {"layer"} else [layer]
     if tables:
         out["datasets"] = tables
+    if params:
+        out["params"] = params
     return out
 
 

@@ -71,3 +71,14 @@ def test_lean_tables_keep_what_is_drawn():
 def test_stack_refuses_a_base_that_is_not_layered():
     with pytest.raises(TypeError, match="layered"):
         stack(spec(charts.paths({"GD": np.zeros((2, 2))}).layer[0]), {})
+
+
+def test_a_replay_stacked_flat_on_its_landscape_is_the_replay_with_its_slider_on_top():
+    surface = gd.surfaces.get("himmelblau")
+    points = gd.descend(surface, gd.SGD(lr=0.01), (0.0, 0.0), steps=30).points
+    captions = [f"t = {t}" for t in range(30)]
+    whole = spec(charts.replay(surface, points, title="t", width=400, captions=captions))
+    stacked = stack(spec(charts.landscape(surface, title="t", width=400)),
+                    spec(charts.replay_run(points, bounds=surface.bounds, captions=captions)), flat=True)
+    assert [p["name"] for p in stacked["params"]] == ["t"]
+    assert _canonical(stacked) == _canonical(whole)
