@@ -76,12 +76,14 @@ class Student:
             # A select slider moves through its options' indices and sends the option's label.
             low, high = (0, len(slider.options) - 1) if slider.options else (slider.min, slider.max)
             value = list(slider.value or slider.default)
+            # A stride longer than the slider (four options, a stride of five) becomes one step.
             step = (1 if slider.options else slider.step or 1) * self.stride
+            step = step if step <= (high - low) / 2 else (1 if slider.options else slider.step or 1)
             direction = 1 if high - value[0] >= value[0] - low else -1
             for _ in range(moves):
                 if not low <= value[0] + direction * step <= high:
                     direction = -direction
-                value[0] += direction * step
+                value[0] = min(max(value[0] + direction * step, low), high)
                 times.append(await self._rerun(ws, widget_states=[_widget(slider, value)]))
                 await asyncio.sleep(self.think)
 
