@@ -35,7 +35,7 @@ __all__ = [
     "log_axis", "plain", "grid", "ramp", "image", "contour_levels", "contour_lines", "plane_size", "axis_titles",
     "surface", "grid_map", "paths", "thin", "keep_aspect", "markers", "arrow", "curves", "loss_curve", "lr_curve",
     "vertical_rules", "band", "landscape", "minimum_names", "basin_map", "dots", "xy_lines", "labelled_points",
-    "grouped", "intervals", "stopping_curve", "faint_path", "hatch", "arrows", "save", "replay", "levels",
+    "grouped", "intervals", "stopping_curve", "faint_path", "hatch", "arrows", "save", "replay", "replay_run", "levels",
     "class_map",
 ]
 

@@ -66,6 +66,7 @@ def variance_chart(where):
     )).configure_legend(columns=1, labelLimit=0)
 
 
+@cached_chart(max_entries=4)
 def cost_chart(timing, per):
     """Measured time per update (µs) or per epoch (ms), rounded to three digits: bars, one per batch size."""
     seconds = {s: t[0] for s, t in timing.items()}

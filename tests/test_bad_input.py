@@ -530,6 +530,9 @@ if charts is not None:
     cases("replay", "objective", [None, 3], lambda v: charts.replay(v, _TRAJ.points, bounds=((0, 1), (0, 1))))
     cases("replay", "points", [np.zeros((3, 3)), "ab", [[1j, 0]]], lambda v: charts.replay(BOWL, v, resolution=4))
     cases("replay", "bounds", [None], lambda v: charts.replay(_NO_BOUNDS, _TRAJ.points, bounds=v))
+    cases("replay_run", "points", [np.zeros((3, 3)), "ab", [[1j, 0]]], lambda v: charts.replay_run(v, bounds=((0, 1), (0, 1))))
+    cases("replay_run", "bounds", [None, *NOT_BOUNDS], lambda v: charts.replay_run(_TRAJ.points, bounds=v))
+    cases("replay_run", "start", [-1, 2.5, "3"], lambda v: charts.replay_run(_TRAJ.points, bounds=((0, 1), (0, 1)), start=v))
     cases("levels", "named", [None, {"a": "x"}, {"a": 1j}, [1.0]], charts.levels)
     cases("class_map", "probs", [np.zeros((2, 2)), np.full((2, 2, 2), 0.7), [[[1j, 0]]]], lambda v: charts.class_map(v, ((0, 1), (0, 1))))
     cases("class_map", "y", [np.array([2]), np.array([0.5]), None], lambda v: charts.class_map(
