@@ -83,9 +83,11 @@ def ends_map(lr, batch, where, color):
     return stack(ends_base(batch), *ends_marks(lr, batch, where, color))
 
 
-def shares_chart(f):
-    rows = {lesson.batch_name(f.small): lesson.percentages(f.small_counts),
-            lesson.batch_name(f.large): lesson.percentages(f.large_counts)}
+@cached_chart(max_entries=32)
+def shares_chart(small, large, small_counts, large_counts):
+    """Where the runs of each batch size ended, in whole percentages."""
+    rows = {lesson.batch_name(small): lesson.percentages(np.array(small_counts)),
+            lesson.batch_name(large): lesson.percentages(np.array(large_counts))}
     # Whole percentages that add to 100 per batch size, so the bar labels do too.
     table = {kind: {name: p[k] / 100 for name, p in rows.items()} for k, kind in enumerate(lesson.KINDS + ("neither",))}
     return charts.grouped(table, "share", percent=True, title=f"share of the {lesson.RUNS} runs",
@@ -161,7 +163,7 @@ with controls:
     getattr(st, told.gap[0])(told.gap[1])
 
 with view:
-    show(shares_chart(facts))
+    show(shares_chart(facts.small, facts.large, tuple(map(int, facts.small_counts)), tuple(map(int, facts.large_counts))))
     getattr(st, told.batch[0])(told.batch[1])
     if told.batch_note:
         st.caption(told.batch_note)

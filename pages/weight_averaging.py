@@ -80,11 +80,13 @@ def lr_chart(*args):
     return lr + rules
 
 
-def saved_points_chart(f):
-    table = {str(k + 1): {"train loss": tr, "test loss": te} for k, (tr, te) in enumerate(zip(f.train, f.test))}
-    table["average"] = {"train loss": f.average_train, "test loss": f.average_test}
+@cached_chart(max_entries=32)
+def saved_points_chart(train, test, average_train, average_test):
+    """Each saved point's train and test loss above their lowest values, and the average's."""
+    table = {str(k + 1): {"train loss": tr, "test loss": te} for k, (tr, te) in enumerate(zip(train, test))}
+    table["average"] = {"train loss": average_train, "test loss": average_test}
     return charts.grouped(table, "height", mark="point", title="loss − its lowest value", x_title="saved point",
-                          reference={"test loss": f.average_test}, width=300, height=200,
+                          reference={"test loss": average_test}, width=300, height=200,
                           colors=("#1f77b4", "#d62728"))
 
 
@@ -143,7 +145,8 @@ with verdict:
         if values == current:
             st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
     getattr(st, told.tone)(told.headline)
-    show(saved_points_chart(facts))
+    show(saved_points_chart(tuple(map(float, facts.train)), tuple(map(float, facts.test)), float(facts.average_train),
+                           float(facts.average_test)))
     st.caption("Each saved point's train and test loss and the average's; dashed: the average's test loss.")
 
 if told.runs:
