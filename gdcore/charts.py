@@ -860,13 +860,20 @@ def lr_curve(series: Mapping[str, np.ndarray], *, x_title="update", log=False, w
 def vertical_rules(xs, *, color="#555555", dash=(4, 3), label=None):
     """Vertical lines at the given x positions (e.g. lr reductions, the stop).
 
+    No positions draw nothing but keep the chart's shape: one invisible rule at 0 (an
+    empty table would give Vega an infinite extent), so a chart whose rules come and go
+    from run to run keeps the same spec and is updated, not rebuilt.
+
     >>> vertical_rules([10, 30]).to_dict()["mark"]["type"]
     'rule'
+    >>> vertical_rules([]).to_dict()["datasets"].popitem()[1]
+    [{'x': 0.0, 'label': '', 'o': 0.0}]
     """
-    xs = _check_values(xs, "xs", "vertical_rules")
+    xs = [float(v) for v in _check_values(xs, "xs", "vertical_rules")]
     _check_text(label, "label", "vertical_rules")
-    data = pd.DataFrame({"x": xs, "label": label or ""})
-    rule = alt.Chart(data).mark_rule(color=color, strokeDash=list(dash), strokeWidth=1.5).encode(x=alt.X("x:Q"))
+    data = pd.DataFrame({"x": xs or [0.0], "label": (label or "") if xs else "", "o": 1.0 if xs else 0.0})
+    rule = alt.Chart(data).mark_rule(color=color, strokeDash=list(dash), strokeWidth=1.5).encode(
+        x=alt.X("x:Q"), opacity=alt.Opacity("o:Q", scale=None))
     if label:
         rule = rule + alt.Chart(data).mark_text(align="left", dx=4, dy=-4, color=color, fontSize=11).encode(
             x=alt.X("x:Q"), y=alt.YValue(10), text=alt.Text("label:N")
@@ -1347,21 +1354,12 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
     span = alt.Chart(pd.DataFrame({"step": [0, max(1, len(losses) - 1)], "loss": [first, first]})).mark_point(
         opacity=0, size=0).encode(x=x, y=y)
     # Every layer is there whatever the run did, so the chart keeps its shape from one run to the
-    # next. A rule that never acted is one invisible row at step 0 (an empty table would give Vega
-    # an infinite extent). Back-to-back windows alternate their shade.
+    # next: a window or rule that never happened is one invisible row at step 0 (an empty table
+    # would give Vega an infinite extent). Back-to-back windows alternate their shade.
     shades = pd.DataFrame({"x": [a for a, _ in windows] or [0.0], "x2": [b for _, b in windows] or [0.0],
                            "o": [0.16 if i % 2 else 0.32 for i in range(len(windows))] or [0.0]}, dtype=np.float64)
     bands = alt.Chart(shades).mark_rect(color="#f2b134").encode(x=alt.X("x:Q"), x2=alt.X2("x2:Q"),
                                                                  opacity=alt.Opacity("o:Q", scale=None))
-
-    def rules(xs, color, dash, label):
-        xs = [float(v) for v in xs]
-        rows = pd.DataFrame({"x": xs or [0.0], "label": label if xs else "", "o": 1.0 if xs else 0.0})
-        rule = alt.Chart(rows).mark_rule(color=color, strokeDash=list(dash), strokeWidth=1.5).encode(
-            x=alt.X("x:Q"), opacity=alt.Opacity("o:Q", scale=None))
-        text = alt.Chart(rows).mark_text(align="left", dx=4, dy=-4, color=color, fontSize=11).encode(
-            x=alt.X("x:Q"), y=alt.YValue(10), text=alt.Text("label:N"))
-        return [rule, text]
 
     shown = best_step is not None and 0 <= best_step < len(losses) and np.isfinite(losses[best_step])
     point = pd.DataFrame({"step": [best_step if shown else 0], "loss": [losses[best_step] if shown else first],
@@ -1370,8 +1368,8 @@ def stopping_curve(losses, *, windows=(), reductions=(), stop=None, best_step=No
     best_mark = alt.Chart(point).mark_point(shape="diamond", filled=True, color="#222222").encode(
         x=x, y=y, size=alt.Size("s:Q", scale=None),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".4g")])
-    layers = [span, bands, lines, *rules(reductions, "#1a7a3a", (4, 3), "η×ρ"),
-              *rules([] if stop is None else [stop], "#b2182b", (1, 0), "stop"), best_mark]
+    layers = [span, bands, lines, vertical_rules(reductions, color="#1a7a3a", label="η×ρ"),
+              vertical_rules([] if stop is None else [stop], color="#b2182b", dash=(1, 0), label="stop"), best_mark]
     props = {"width": width, "height": height}
     if title:
         props["title"] = title

@@ -23,6 +23,7 @@ import numpy as np
 
 import gdcore as gd
 from gdcore import charts
+from lessons.text import whole_percentages
 
 N_SAMPLES = 32
 SPREAD = 0.25  # standard deviation of the sample offsets
@@ -146,10 +147,7 @@ def percentages(counts):
     [34, 33, 33]
     """
     counts = np.asarray(counts, dtype=np.float64)
-    raw = 100 * counts / counts.sum()
-    whole = np.floor(raw).astype(int)
-    order = np.argsort(-(raw - whole), kind="stable")
-    whole[order[: 100 - int(whole.sum())]] += 1
+    whole = whole_percentages(counts)
     for k in np.flatnonzero((counts > 0) & (whole == 0)):
         whole[k] = 1
         whole[int(np.argmax(whole))] -= 1

@@ -18,6 +18,7 @@ import numpy as np
 
 import gdcore as gd
 from gdcore import charts
+from lessons.text import whole_percentages
 
 SURFACES = ("local_global", "himmelblau", "six_hump_camel", "rastrigin")
 SCALES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0)
@@ -89,9 +90,12 @@ def basin_map(surface, lr_scale, steps, resolution):
     return gd.basins(gd.surfaces.get(surface), gd.SGD(lr=learning_rate(surface, lr_scale)), resolution, steps)
 
 
-def maps(surface, lr_scale, steps, resolution):
-    """Both basin maps, at η and at the careful step: they do not depend on the start."""
-    return basin_map(surface, lr_scale, steps, resolution), basin_map(surface, SMALL, steps, resolution)
+def maps(surface, lr_scale, steps, resolution, *, mapper=basin_map):
+    """Both basin maps, at η and at the careful step: they do not depend on the start.
+
+    ``mapper`` makes each map (:func:`basin_map`, or a page's cached copy of it).
+    """
+    return mapper(surface, lr_scale, steps, resolution), mapper(surface, SMALL, steps, resolution)
 
 
 def run(surface, lr_scale, steps, resolution, x0, y0, basin_maps=None):
@@ -234,12 +238,7 @@ def percentages(shares):
     >>> percentages([0.584, 0.416, 0.0])
     [58, 42, 0]
     """
-    shares = np.asarray(shares, dtype=np.float64)
-    raw = 100 * shares / shares.sum()
-    whole = np.floor(raw).astype(int)
-    order = np.argsort(-(raw - whole), kind="stable")
-    whole[order[: 100 - int(whole.sum())]] += 1
-    return whole.tolist()
+    return whole_percentages(shares).tolist()
 
 
 def percent(x):

@@ -116,3 +116,19 @@ def latex_lines(formula, width=30):
 
 
 # --- what the surface is ----------------------------------------------------------------------------
+
+
+def whole_percentages(shares):
+    """Whole percentages (an int array) that add up to exactly 100, by largest remainder, for non-negative ``shares``.
+
+    >>> whole_percentages([1, 1, 1]).tolist()
+    [34, 33, 33]
+    >>> whole_percentages([0.584, 0.416, 0.0]).tolist()
+    [58, 42, 0]
+    """
+    shares = np.asarray(shares, dtype=np.float64)
+    raw = 100 * shares / shares.sum()
+    whole = np.floor(raw).astype(int)
+    order = np.argsort(-(raw - whole), kind="stable")
+    whole[order[: 100 - int(whole.sum())]] += 1
+    return whole

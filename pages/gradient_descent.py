@@ -23,17 +23,11 @@ def facts(surface_name, lr, x0, y0, steps):
     return lesson.facts(surface_name, lr, x0, y0, steps, traj=run(surface_name, lr, x0, y0, steps))
 
 
-def marked(surface_name, end):
-    """The critical points the map marks for a run ending at ``end``, as plain (cacheable) tuples."""
-    shown = lesson.shown_critical_points(surface_name, end)
-    return None if shown is None else tuple((kind, tuple(map(tuple, points))) for kind, points in shown.items())
-
-
 @cached_chart(max_entries=16)
 def plane_base(surface_name, critical):
     """The surface under the run, with the critical points it marks: rebuilt only when those change."""
     return charts.landscape(gd.surfaces.get(surface_name), title="The path in the weight plane", width=400,
-                            critical=None if critical is None else {k: np.array(p) for k, p in critical})
+                            critical=critical)
 
 
 @cached_chart(max_entries=64)
@@ -54,7 +48,8 @@ def plane_run(surface_name, lr, x0, y0, steps):
 def plane_chart(surface_name, lr, x0, y0, steps):
     """``charts.replay`` of the run, built as a cached surface plus the run over it."""
     end = run(surface_name, lr, x0, y0, steps).points[-1]
-    return stack(plane_base(surface_name, marked(surface_name, end)), plane_run(surface_name, lr, x0, y0, steps),
+    return stack(plane_base(surface_name, lesson.shown_critical_points(surface_name, end)),
+                 plane_run(surface_name, lr, x0, y0, steps),
                  flat=True)
 
 

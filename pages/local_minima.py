@@ -22,7 +22,7 @@ basin_map = st.cache_data(max_entries=16, show_spinner=False)(lesson.basin_map)
 
 
 def maps(surface, lr_scale, steps, resolution):
-    return basin_map(surface, lr_scale, steps, resolution), basin_map(surface, lesson.SMALL, steps, resolution)
+    return lesson.maps(surface, lr_scale, steps, resolution, mapper=basin_map)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -13,7 +13,8 @@ import json
 import pytest
 from streamlit.testing.v1.element_tree import Expander
 
-from tests.app.harness import fresh
+from tests.app.harness import _real, fresh
+from tests.app.test_chart_sizes import chart_bytes
 from ui.course import LESSONS
 
 LIMIT = 100_000
@@ -41,7 +42,7 @@ def step(at, slider):
         options = list(slider.options)
         now = options.index(slider.format_func(slider.value))
         nxt = now + 1 if len(options) - 1 - now >= now else now - 1
-        slider.set_value(_option_value(options[nxt]))
+        slider.set_value(_real(options[nxt]))
     else:
         size = slider.proto.step or 1
         up = slider.max - slider.value >= slider.value - slider.min
@@ -49,17 +50,8 @@ def step(at, slider):
     return at.run()
 
 
-def _option_value(label):
-    """A select_slider shows numbers formatted with :g; hand back the number."""
-    try:
-        return float(label)
-    except ValueError:
-        return label
-
-
 def charts(at):
-    return [(c.proto.spec, len(c.proto.spec) + sum(len(d.data.data) for d in c.proto.datasets),
-             c.proto.SerializeToString(deterministic=True)) for c in at.get("vega_lite_chart")]
+    return [(c.proto.spec, chart_bytes(c), c.proto.SerializeToString(deterministic=True)) for c in at.get("vega_lite_chart")]
 
 
 def _shape(spec_text):
