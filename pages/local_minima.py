@@ -49,7 +49,7 @@ def map_base(surface, lr_scale, steps, resolution):
         layers.append(charts.hatch(b.xs, b.ys, jumped, legend=False))
         subtitle += ["hatched: the starts that end in another minimum", f"than at the careful step η = {charts.plain(careful_lr)}"]
     title = alt.TitleParams(f"Where each start ends at η = {charts.plain(lr)}", subtitle=subtitle, anchor="start")
-    return alt.layer(*layers).resolve_scale(color="independent").properties(width=width, height=height, title=title)
+    return charts.layer(*layers).resolve_scale(color="independent").properties(width=width, height=height, title=title)
 
 
 @cached_chart(max_entries=16)

@@ -39,8 +39,8 @@ def cut_chart(name, y):
                           title=f"loss along w₂ = {lesson.fixed(y)}", height=190, log=False)
     marked = [d for d in facts(name, y).dips if d.match is not None][:3]
     for d in marked:
-        chart = chart + charts.vertical_rules([d.w1], color="#7b3294" if d.match.kind != "minimum" else "#111111",
-                                              label=d.match.name)
+        chart = charts.layer(chart, charts.vertical_rules([d.w1], color="#7b3294" if d.match.kind != "minimum" else "#111111",
+                                                          label=d.match.name))
     return chart
 
 

@@ -34,7 +34,7 @@ def slice_chart(dataset, width, seed):
     chart = charts.grid_map(s.alphas, s.betas, s.losses, title="A random slice through the mini-batch solution")
     here = charts.labelled_points({"mini-batch solution": np.zeros((1, 2))}, colors={"mini-batch solution": "#111111"},
                                   shapes={"mini-batch solution": "diamond"})
-    return charts.keep_aspect(charts.axis_titles((chart + here).resolve_scale(color="independent"), "α", "β"), 1.0)
+    return charts.keep_aspect(charts.axis_titles(charts.layer(chart, here).resolve_scale(color="independent"), "α", "β"), 1.0)
 
 
 @cached_chart(max_entries=16)
@@ -66,10 +66,10 @@ def decision_chart(dataset, width, seed):
 @cached_chart(max_entries=16)
 def line_chart(dataset, width, seed):
     r = trained(dataset, width, seed)
-    return charts.curves({"train loss": r.line, "test loss": r.line_test}, "loss", x_values={"train loss": lesson.LINE,
-                         "test loss": lesson.LINE}, x_title="α: 0 is the mini-batch solution, 1 the full-batch one",
-                         title="loss on the line between them", height=220, log=False) + \
-        charts.vertical_rules([0.0, 1.0], label=None)
+    curve = charts.curves({"train loss": r.line, "test loss": r.line_test}, "loss", x_values={"train loss": lesson.LINE,
+                          "test loss": lesson.LINE}, x_title="α: 0 is the mini-batch solution, 1 the full-batch one",
+                          title="loss on the line between them", height=220, log=False)
+    return charts.layer(curve, charts.vertical_rules([0.0, 1.0], label=None))
 
 
 def apply_preset(name):

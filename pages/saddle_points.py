@@ -1,6 +1,5 @@
 """Saddle points: a zero gradient that is not a minimum; false convergence, and noise as the way out."""
 
-import altair as alt
 import streamlit as st
 
 import gdcore as gd
@@ -59,7 +58,7 @@ def grad_chart(args):
                            x_title="step", log=True, x_values={k: t.steps for k, t in trajs.items()},
                            width=CURVE_WIDTH, height=220, colors=charts.PATH_COLORS[: len(trajs)])
     tol = charts.levels({f"tol = {charts.plain(runs.tol)}": runs.tol})
-    return alt.layer(curves, tol).properties(title="Gradient norm: what the stopping rule sees", width=CURVE_WIDTH, height=220)
+    return charts.layer(curves, tol).properties(title="Gradient norm: what the stopping rule sees", width=CURVE_WIDTH, height=220)
 
 
 @cached_chart(max_entries=32)
@@ -77,7 +76,7 @@ def loss_chart(args):
             level = float(surface.loss(points[0]))
             named[f"{where}: {charts.plain(level)}"] = level
             colors.append(LEVEL_COLORS[kind])
-    return alt.layer(curves, charts.levels(named, colors=tuple(colors))).properties(title="Loss", width=CURVE_WIDTH, height=220)
+    return charts.layer(curves, charts.levels(named, colors=tuple(colors))).properties(title="Loss", width=CURVE_WIDTH, height=220)
 
 
 def say(lines):

@@ -41,7 +41,7 @@ def figures(surface_name, x0, y0, steps, a, b):
                        width=420, height=150, colors=COLORS)
     for r in (f.a, f.b):
         if r.exits:
-            lr = lr + charts.vertical_rules([e.left for e in r.exits], label=f"{r.name} thrown out")
+            lr = charts.layer(lr, charts.vertical_rules([e.left for e in r.exits], label=f"{r.name} thrown out"))
     plane = charts.paths({"A": ta.points, "B": tb.points}, bounds=surface.bounds)
     loss = charts.loss_curve({"A": ta.losses, "B": tb.losses}, x_title="update", width=420, height=170, colors=COLORS)
     return lr, plane, loss

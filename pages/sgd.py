@@ -58,7 +58,7 @@ def loss_chart(key, lr, steps, seed):
     epochs = np.arange(N_SAMPLES, len(r.sgd.lrs), N_SAMPLES)
     curve = charts.loss_curve({BATCH: on_chart(key, r.batch), SGD: on_chart(key, r.sgd)}, x_title="update",
                               log=False, height=220)
-    return curve + charts.vertical_rules(epochs, color="#999999", label=None)
+    return charts.layer(curve, charts.vertical_rules(epochs, color="#999999", label=None))
 
 
 @cached_chart(max_entries=16)
@@ -72,7 +72,7 @@ def full_loss_chart(key, sample):
     dots = charts.dots({"each sample's minima": every}, colors=("#e8702a",), size=30)
     mine = charts.dots({f"sample {sample}'s": np.asarray(s.minima)}, colors=(SAMPLE_COLOR,), size=110, opacity=1.0)
     width, height = charts.plane_size(obj.bounds, 420)
-    return alt.layer(full, dots, mine).resolve_scale(color="independent").properties(width=width, height=height)
+    return charts.layer(full, dots, mine).resolve_scale(color="independent").properties(width=width, height=height)
 
 
 @cached_chart(max_entries=16)
@@ -91,7 +91,7 @@ def sample_chart(key, sample):
                             subtitle="arrows: both steps from the start, drawn equally long")
     surface = charts.surface(one, bounds=obj.bounds, width=420, levels=10, title=title)
     width, height = charts.plane_size(obj.bounds, 420)
-    return alt.layer(surface, charts.arrows(steps, colors=(SAMPLE_COLOR, FULL_COLOR))).resolve_scale(
+    return charts.layer(surface, charts.arrows(steps, colors=(SAMPLE_COLOR, FULL_COLOR))).resolve_scale(
         color="independent").properties(width=width, height=height)
 
 

@@ -441,6 +441,8 @@ cases("pca", "traj", [None, 3, "traj"], gd.landscape.pca)
 # ---------------------------------------------------------------------------- charts (issue 11, bugs 9, 10)
 
 try:
+    import altair as alt
+
     from gdcore import charts
 except ImportError:  # the core installs without Altair; the chart cases need it
     charts = None
@@ -530,6 +532,10 @@ if charts is not None:
     cases("replay", "objective", [None, 3], lambda v: charts.replay(v, _TRAJ.points, bounds=((0, 1), (0, 1))))
     cases("replay", "points", [np.zeros((3, 3)), "ab", [[1j, 0]]], lambda v: charts.replay(BOWL, v, resolution=4))
     cases("replay", "bounds", [None], lambda v: charts.replay(_NO_BOUNDS, _TRAJ.points, bounds=v))
+    cases("layer", "charts", [3, "a", np.zeros(2), alt.Chart().mark_point() | alt.Chart().mark_point()],
+          lambda v: charts.layer(alt.Chart().mark_point(), v))
+    cases("LayerChart", "layer", [3, "ab", [None], [alt.Chart().mark_point() & alt.Chart().mark_point()]],
+          lambda v: charts.LayerChart(layer=v))
     cases("replay_run", "points", [np.zeros((3, 3)), "ab", [[1j, 0]]], lambda v: charts.replay_run(v, bounds=((0, 1), (0, 1))))
     cases("replay_run", "bounds", [None, *NOT_BOUNDS], lambda v: charts.replay_run(_TRAJ.points, bounds=v))
     cases("replay_run", "start", [-1, 2.5, "3"], lambda v: charts.replay_run(_TRAJ.points, bounds=((0, 1), (0, 1)), start=v))

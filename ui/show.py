@@ -17,6 +17,7 @@ slider move cheap:
   contours and minima), so a move builds only the run.
 """
 
+import contextlib
 import functools
 import hashlib
 import threading
@@ -26,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
+from altair.utils import schemapi
 from streamlit import dataframe_util
 
 # "fit-x" makes the whole chart (axes and legends included) exactly as wide as its column,
@@ -86,8 +88,12 @@ def _subcharts(chart):
         yield inner
 
 
-def _name_tables(chart, tables, names):
-    """Replace every data frame in ``chart`` (in place, depth first) by a reference to its Arrow table."""
+def _name_tables(chart, tables, names, swapped):
+    """Point every data frame in ``chart`` (depth first) at its Arrow table, noting each swap in ``swapped``.
+
+    gdcore's layers are not copied when they are layered (:class:`gdcore.charts.LayerChart`),
+    so a layer may sit in more than one chart: :func:`spec` puts every frame back afterwards.
+    """
     data = getattr(chart, "data", alt.Undefined)
     if data is not alt.Undefined and dataframe_util.is_dataframe_like(data):
         arrow = arrow_table(data)
@@ -95,9 +101,10 @@ def _name_tables(chart, tables, names):
         if digest not in names:  # one table for the layers that share it
             names[digest] = f"data-{len(names)}"
             tables[names[digest]] = arrow
+        swapped.append((chart, data))
         chart.data = alt.NamedData(name=names[digest])
     for part in _subcharts(chart):
-        _name_tables(part, tables, names)
+        _name_tables(part, tables, names, swapped)
 
 
 def spec(chart) -> dict:
@@ -111,19 +118,48 @@ def spec(chart) -> dict:
     """
     if isinstance(chart, (alt.HConcatChart, alt.VConcatChart, alt.ConcatChart)):
         raise TypeError("ui.show draws one chart: put side-by-side charts in st.columns")
-    tables = {}
-    # The chart is the builder's own (or a cache's fresh copy): changing it in place is safe,
-    # and .properties() would deep-copy it.
-    _name_tables(chart, tables, {})
-    chart.autosize = alt.AutoSizeParams(**FIT_WIDTH)
-    chart.width = "container"
-    # As Streamlit converts a chart: without Altair's default theme (a 300 px default view).
-    with _THEME, alt.theme.enable("none"):
-        out = chart.to_dict(validate=False)
+    tables, swapped = {}, []
+    try:
+        _name_tables(chart, tables, {}, swapped)
+        # As Streamlit converts a chart: without Altair's default theme (a 300 px default view).
+        with _THEME, alt.theme.enable("none"):
+            out = chart.to_dict(validate=False)
+    finally:
+        for part, data in swapped:
+            part.data = data
     out.pop("datasets", None)
+    out["autosize"], out["width"] = dict(FIT_WIDTH), "container"
     if tables:
         out["datasets"] = tables
     return out
+
+
+_CHECKS = threading.Lock()
+_unchecked_builds, _debug_before = 0, True
+
+
+@contextlib.contextmanager
+def unchecked():
+    """Build charts without Altair checking each piece against the schema as it is made.
+
+    Altair's debug mode validates every mark, scale and encoding when it is created:
+    13 ms of a 40 ms stopping curve. The tests check every spec each page draws instead
+    (tests/app/harness.py), as for :func:`spec`. The mode is process-wide, so builds that
+    overlap in two sessions count: the first switches the checks off, the last puts them back as they were.
+    """
+    global _unchecked_builds, _debug_before
+    with _CHECKS:
+        if not _unchecked_builds:
+            _debug_before = schemapi.DEBUG_MODE
+            schemapi.disable_debug_mode()
+        _unchecked_builds += 1
+    try:
+        yield
+    finally:
+        with _CHECKS:
+            _unchecked_builds -= 1
+            if not _unchecked_builds and _debug_before:
+                schemapi.enable_debug_mode()
 
 
 def cached_chart(max_entries):
@@ -135,7 +171,8 @@ def cached_chart(max_entries):
     def decorate(build):
         @functools.wraps(build)
         def specs(*args, **kwargs):
-            built = build(*args, **kwargs)
+            with unchecked():
+                built = build(*args, **kwargs)
             return tuple(spec(c) for c in built) if isinstance(built, (tuple, list)) else spec(built)
 
         return st.cache_data(max_entries=max_entries, show_spinner=False)(specs)
