@@ -7,11 +7,11 @@ import streamlit as st
 from gdcore import charts
 from lessons import weight_averaging as lesson
 from ui.params import Params
-from ui.show import cached_chart, show
+from ui.show import cached_chart, show, stack
 
 P = Params("swa")
 D = lesson.DEFAULTS
-# The window is square: keep_aspect gives the plot the height of its declared width.
+# The window is square, and so is the plot.
 PLANE_WIDTH, PLANE_HEIGHT = 330, 330
 COLORS = {"start": "#d62728", "saved point": "#ff7f0e", "average": "#6a3d9a",
           "train minimum": "#111111", "test minimum": "#2ca02c"}
@@ -44,31 +44,35 @@ def marks(snapshots, average, extra):
     return charts.labelled_points(points, shapes=SHAPES, colors=COLORS, labels=labels, size=110)
 
 
+@cached_chart(max_entries=8)
+def loss_surface(which, bounds):
+    """The train or the test loss over the window: the same for every run that fits in it."""
+    objective, title = ((lesson.train(), "Your run on the train loss") if which == "train"
+                        else (lesson.test_set(), "The same points on the test loss"))
+    return charts.surface(objective, bounds=bounds, resolution=60, width=PLANE_WIDTH, height=PLANE_HEIGHT, title=title)
+
+
 @cached_chart(max_entries=32)
-def train_chart(*args):
+def train_overlays(*args):
+    """Your run's steps and the marked points, drawn over the train loss."""
     res = run(*args)
     snapshots, average, _, _ = lesson.first(res)
-    m, _ = floors()
-    chart = charts.surface(lesson.train(), bounds=window(snapshots, average), resolution=60, width=PLANE_WIDTH,
-                           height=PLANE_HEIGHT, title="Your run on the train loss")
+    m, mt = floors()
     path = charts.faint_path(res.trajectory.points[:, 0], opacity=0.35)
-    extra = {"start": lesson.START, "train minimum": m, "test minimum": floors()[1]}
-    chart = (chart + path + marks(snapshots, average, extra)).resolve_scale(color="independent")
-    # A square window: the plot's height follows the width of its column. Five names do not fit one
-    # row beside a phone's plot: three to a row.
-    return charts.keep_aspect(chart, 1.0).configure_legend(columns=2, labelLimit=0)
+    return path, marks(snapshots, average, {"start": lesson.START, "train minimum": m, "test minimum": mt})
 
 
 @cached_chart(max_entries=32)
-def test_chart(*args):
-    res = run(*args)
-    snapshots, average, _, _ = lesson.first(res)
-    _, mt = floors()
-    chart = charts.surface(lesson.test_set(), bounds=window(snapshots, average), resolution=60, width=PLANE_WIDTH,
-                           height=PLANE_HEIGHT, title="The same points on the test loss")
-    extra = {"test minimum": mt}
-    chart = (chart + marks(snapshots, average, extra)).resolve_scale(color="independent")
-    return charts.keep_aspect(chart, 1.0)
+def test_overlay(*args):
+    """The saved points and their average, drawn over the test loss."""
+    snapshots, average, _, _ = lesson.first(run(*args))
+    return marks(snapshots, average, {"test minimum": floors()[1]})
+
+
+# The marks keep their own colour legend beside the colour bar of the loss. Five names do not
+# fit one row beside a phone's plot: two to a row.
+OWN_COLOURS = {"resolve": {"scale": {"color": "independent"}}}
+TWO_A_ROW = {"config": {"legend": {"columns": 2, "labelLimit": 0}}}
 
 
 @cached_chart(max_entries=32)
@@ -131,9 +135,10 @@ with controls:
 args = (lr, low, cycles, length, batch, seed)
 res = run(*args)
 facts = lesson.facts(res, lr, low, cycles, length, batch)
+plane = window(*lesson.first(res)[:2])
 told = lesson.story(facts)
 with view:
-    show(train_chart(*args))
+    show(stack(loss_surface("train", plane), *train_overlays(*args), **OWN_COLOURS, **TWO_A_ROW))
     st.caption(
         "Orange: the weights saved at the end of each cycle, numbered; purple diamond: their average; faint red: "
         "every step of your run. The test loss is the same landscape seen through fresh data samples, so its "
@@ -156,7 +161,7 @@ for note in told.notes:
 
 left, right = st.columns(2, gap="medium")
 with left:
-    show(test_chart(*args))
+    show(stack(loss_surface("test", plane), test_overlay(*args), **OWN_COLOURS))
     st.caption("The test loss, with the saved points and their average where they are.")
 with right:
     show(lr_chart(*args))

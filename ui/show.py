@@ -208,7 +208,7 @@ def _renamed(node, names):
     return node
 
 
-def stack(base: dict, *overlays: dict, flat: bool = False) -> dict:
+def stack(base: dict, *overlays: dict, flat: bool = False, **top) -> dict:
     """``base`` (a layered spec) with each overlay drawn on top as one more of its layers.
 
     The spec of ``alt.layer(*base.layer, overlay)`` with the base's size, title and scale
@@ -217,7 +217,8 @@ def stack(base: dict, *overlays: dict, flat: bool = False) -> dict:
     ``flat=True`` adds a layered overlay's own layers instead (``alt.layer(*base.layer,
     *overlay.layer)``, as ``charts.replay`` draws). An overlay's parameters (a replay slider)
     go to the top, where Vega-Lite binds them; its tables are renamed by its place
-    (``layer1-data-0``), so names stay stable.
+    (``layer1-data-0``), so names stay stable. ``top`` sets properties of the whole chart,
+    e.g. ``resolve`` or ``config``, as ``.resolve_scale()`` or ``.configure_legend()`` would.
     """
     if "layer" not in base:
         raise TypeError("stack: the base must be a layered chart (a landscape, a surface)")
@@ -235,6 +236,7 @@ def stack(base: dict, *overlays: dict, flat: bool = False) -> dict:
         out["datasets"] = tables
     if params:
         out["params"] = params
+    out.update(top)
     return out
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import load_schema
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Expander
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
@@ -75,6 +76,47 @@ def _real(option: str):
         return float(option)
     except ValueError:
         return option
+
+
+def _nodes(node, hidden=False):
+    yield node, hidden
+    for index in sorted(getattr(node, "children", {})):
+        yield from _nodes(node.children[index], hidden or isinstance(node, Expander))
+
+
+def first_slider(at):
+    """The first slider (or select slider) on the page that is not inside an expander: the one a student meets first."""
+    for node, hidden in _nodes(at.main):
+        if not hidden and node.type in ("slider", "select_slider"):
+            return node
+    raise AssertionError("no slider outside an expander")
+
+
+def room_up(slider):
+    """Whether ``slider`` has more room above its value than below."""
+    if slider.type == "select_slider":
+        options = list(slider.options)
+        now = options.index(slider.format_func(slider.value))
+        return len(options) - 1 - now >= now
+    return slider.max - slider.value >= slider.value - slider.min
+
+
+def step(at, slider, up=None):
+    """Move ``slider`` one step up or down (by default towards the end with more room); False at that end."""
+    up = room_up(slider) if up is None else up
+    if slider.type == "select_slider":
+        options = list(slider.options)
+        nxt = options.index(slider.format_func(slider.value)) + (1 if up else -1)
+        if not 0 <= nxt < len(options):
+            return False
+        slider.set_value(_real(options[nxt]))
+    else:
+        size = slider.proto.step or 1
+        value = slider.value + (size if up else -size)
+        if not slider.min <= value <= slider.max:
+            return False
+        slider.set_value(type(slider.value)(value))
+    return at.run()
 
 
 def cases(at: AppTest):

@@ -11,9 +11,8 @@ runs move, the axes and legends stay), the test holds it too.
 import json
 
 import pytest
-from streamlit.testing.v1.element_tree import Expander
 
-from tests.app.harness import _real, fresh
+from tests.app.harness import first_slider, fresh, step
 from tests.app.test_chart_sizes import chart_bytes
 from ui.course import LESSONS
 
@@ -21,33 +20,6 @@ LIMIT = 100_000
 # Pages whose first slider changes what the chart's axes or legend say (a name with the
 # learning rate in it, a new network's loss range): there a move rebuilds those charts.
 REBUILDS = {"local-minima", "network-landscape", "loss-surfaces"}
-
-
-def _nodes(node, hidden=False):
-    yield node, hidden
-    for index in sorted(getattr(node, "children", {})):
-        yield from _nodes(node.children[index], hidden or isinstance(node, Expander))
-
-
-def first_slider(at):
-    for node, hidden in _nodes(at.main):
-        if not hidden and node.type in ("slider", "select_slider"):
-            return node
-    raise AssertionError("no slider outside an expander")
-
-
-def step(at, slider):
-    """Move ``slider`` one step towards the end with more room."""
-    if slider.type == "select_slider":
-        options = list(slider.options)
-        now = options.index(slider.format_func(slider.value))
-        nxt = now + 1 if len(options) - 1 - now >= now else now - 1
-        slider.set_value(_real(options[nxt]))
-    else:
-        size = slider.proto.step or 1
-        up = slider.max - slider.value >= slider.value - slider.min
-        slider.set_value(type(slider.value)(slider.value + (size if up else -size)))
-    return at.run()
 
 
 def charts(at):

@@ -82,3 +82,23 @@ def test_a_replay_stacked_flat_on_its_landscape_is_the_replay_with_its_slider_on
                     spec(charts.replay_run(points, bounds=surface.bounds, captions=captions)), flat=True)
     assert [p["name"] for p in stacked["params"]] == ["t"]
     assert _canonical(stacked) == _canonical(whole)
+
+
+def test_stacking_with_top_level_properties_draws_what_resolve_scale_and_configure_legend_draw():
+    surface = gd.surfaces.get("himmelblau")
+    points = gd.descend(surface, gd.SGD(lr=0.01), (0.0, 0.0), steps=40).points
+    base = charts.surface(surface, title="t", width=320)
+    marks = charts.labelled_points({"start": points[:1], "end": points[-1:]})
+    whole = spec(charts.layer(*base.layer, marks, title="t", width=320, height=base.height)
+                 .resolve_scale(color="independent").configure_legend(columns=2))
+    stacked = stack(spec(base), spec(marks), resolve={"scale": {"color": "independent"}},
+                    config={"legend": {"columns": 2}})
+    assert _canonical(stacked) == _canonical(whole)
+
+
+def test_a_spec_leaves_the_chart_it_was_made_from_as_it_was():
+    # Layers are shared, not copied (charts.LayerChart): naming the tables must not change them.
+    path = charts.paths({"GD": np.array([[0.0, 0.0], [1.0, 1.0]])})
+    chart = charts.layer(path, charts.markers({"minimum": np.zeros((1, 2))}))
+    first = spec(chart)
+    assert spec(chart) == first and spec(path)["datasets"]
