@@ -98,18 +98,22 @@ def maps(surface, lr_scale, steps, resolution, *, mapper=basin_map):
     return mapper(surface, lr_scale, steps, resolution), mapper(surface, SMALL, steps, resolution)
 
 
-def run(surface, lr_scale, steps, resolution, x0, y0, basin_maps=None):
+def descent(surface, lr_scale, steps, x0, y0):
+    """One run from (x0, y0) at η = ``lr_scale`` x the bound, its losses computed (so a cache keeps them)."""
+    traj = gd.descend(gd.surfaces.get(surface), gd.SGD(lr=learning_rate(surface, lr_scale)), (x0, y0), steps)
+    _ = traj.losses  # computed on first use
+    return traj
+
+
+def run(surface, lr_scale, steps, resolution, x0, y0, basin_maps=None, descend=descent):
     """Both basin maps (η and the careful step) and the run from (x0, y0) at both steps.
 
-    ``basin_maps`` is :func:`maps` of the same arguments when already known (a page caches it,
-    so moving the start does not map every start again).
+    ``basin_maps`` is :func:`maps` of the same arguments when already known, and ``descend``
+    makes each run (:func:`descent`, or a page's cached copy of it): a page caches both, so
+    moving the start does not map every start again, and moving η does not redo the careful run.
     """
-    s = gd.surfaces.get(surface)
-    lr, careful_lr = learning_rate(surface, lr_scale), learning_rate(surface, SMALL)
-    traj = gd.descend(s, gd.SGD(lr=lr), (x0, y0), steps)
-    careful_traj = gd.descend(s, gd.SGD(lr=careful_lr), (x0, y0), steps)
-    for t in (traj, careful_traj):
-        _ = t.losses  # computed on first use: do it here so a cache keeps them
+    traj = descend(surface, lr_scale, steps, x0, y0)
+    careful_traj = descend(surface, SMALL, steps, x0, y0)
     basins, careful = basin_maps if basin_maps is not None else maps(surface, lr_scale, steps, resolution)
     return Run(
         surface=surface, lr_scale=float(lr_scale), steps=int(steps), resolution=int(resolution),

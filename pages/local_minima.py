@@ -21,6 +21,10 @@ YOURS = "your run"
 basin_map = st.cache_data(max_entries=16, show_spinner=False)(lesson.basin_map)
 
 
+# One run per η and start: moving η keeps the careful step's run from the same start.
+descent = st.cache_data(max_entries=32, show_spinner=False)(lesson.descent)
+
+
 def maps(surface, lr_scale, steps, resolution):
     return lesson.maps(surface, lr_scale, steps, resolution, mapper=basin_map)
 
@@ -28,7 +32,7 @@ def maps(surface, lr_scale, steps, resolution):
 @st.cache_data(max_entries=16, show_spinner=False)
 def run(surface, lr_scale, steps, resolution, x0, y0):
     return lesson.run(surface, lr_scale, steps, resolution, x0, y0,
-                      basin_maps=maps(surface, lr_scale, steps, resolution))
+                      basin_maps=maps(surface, lr_scale, steps, resolution), descend=descent)
 
 
 def path_names(lr, careful_lr):
