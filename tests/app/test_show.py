@@ -9,7 +9,7 @@ import pytest
 
 import gdcore as gd
 from gdcore import charts
-from ui.show import arrow_table, spec, stack
+from ui.show import arrow_table, spec, stack, unchecked
 
 
 def _tables(drawn):
@@ -102,3 +102,36 @@ def test_a_spec_leaves_the_chart_it_was_made_from_as_it_was():
     chart = charts.layer(path, charts.markers({"minimum": np.zeros((1, 2))}))
     first = spec(chart)
     assert spec(chart) == first and spec(path)["datasets"]
+
+
+def test_unchecked_builds_switch_altair_checks_off_and_put_them_back_as_they_were():
+    from altair.utils import schemapi
+
+    assert schemapi.DEBUG_MODE
+    with unchecked():
+        assert not schemapi.DEBUG_MODE
+        with unchecked():  # two sessions building at once
+            pass
+        assert not schemapi.DEBUG_MODE  # the first is still building
+    assert schemapi.DEBUG_MODE
+    schemapi.disable_debug_mode()  # a notebook that switched them off keeps them off
+    try:
+        with unchecked():
+            pass
+        assert not schemapi.DEBUG_MODE
+    finally:
+        schemapi.enable_debug_mode()
+
+
+def test_charts_layer_makes_the_chart_alt_layer_makes():
+    import altair as alt
+
+    surface = gd.surfaces.get("himmelblau")
+    points = gd.descend(surface, gd.SGD(lr=0.01), (0.0, 0.0), steps=40).points
+    parts = (charts.surface(surface, resolution=20), charts.paths({"GD": points}, bounds=surface.bounds),
+             charts.markers({"minimum": surface.minima[:1]}))
+    ours = spec(charts.layer(*parts, title="t").resolve_scale(color="independent"))
+    altairs = spec(alt.layer(*parts, title="t").resolve_scale(color="independent"))
+    assert _canonical(ours) == _canonical(altairs)
+    with pytest.raises(ValueError, match="inconsistent"):
+        charts.layer(parts[1].properties(width=100), parts[2].properties(width=200))
