@@ -1,6 +1,6 @@
 """Draw a gdcore chart in Streamlit, as wide as the column it sits in, sending only what changed.
 
-A chart goes to the browser as a Vega-Lite spec plus its data tables. Four things make a
+A chart goes to the browser as a Vega-Lite spec plus its data tables. Five things make a
 slider move cheap:
 
 - **Stable names.** Altair (and Streamlit) name a table by a hash of its content, so new
@@ -15,6 +15,8 @@ slider move cheap:
   show the difference, dictionary-coded names (:func:`arrow_table`): half the bytes.
 - **Layers that stay.** :func:`stack` draws a run over a cached base (a loss surface, its
   contours and minima), so a move builds only the run.
+- **Quick builds.** What a move does build is built :func:`unchecked` and layered without
+  copies (``gdcore.charts.layer``): a landscape in 29 ms instead of 187 ms.
 """
 
 import contextlib
