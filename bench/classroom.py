@@ -77,8 +77,8 @@ class Student:
             low, high = (0, len(slider.options) - 1) if slider.options else (slider.min, slider.max)
             value = list(slider.value or slider.default)
             # A stride longer than the slider (four options, a stride of five) becomes one step.
-            step = (1 if slider.options else slider.step or 1) * self.stride
-            step = step if step <= (high - low) / 2 else (1 if slider.options else slider.step or 1)
+            unit = 1 if slider.options else slider.step or 1
+            step = unit * self.stride if unit * self.stride <= (high - low) / 2 else unit
             direction = 1 if high - value[0] >= value[0] - low else -1
             for _ in range(moves):
                 if not low <= value[0] + direction * step <= high:

@@ -1609,10 +1609,6 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     bounds = _check_window(bounds, objective, "replay")
     resolution = _check_size(resolution, "resolution", "replay", low=2, high=400)
     check_int(start, "start", "replay", low=0, allow_none=True)
-    finite = np.isfinite(pts).all(axis=-1)
-    n_ok = int(np.argmin(finite)) if not finite.all() else len(pts)
-    pts = pts[:n_ok]
-    bounds = bounds if bounds is not None else objective.bounds
     base = landscape(objective, None, bounds=bounds, resolution=resolution, width=width, height=height, critical=critical)
     layers, t = _replay_layers(pts, bounds, color, label, start, captions)
     # One level of layers, as landscape() makes: deeper nesting keeps the chart from following its column.
@@ -1639,14 +1635,14 @@ def replay_run(points, *, bounds, color=PATH_COLORS[0], label="step", start=None
     pts = _check_path(points, "points", "replay_run")
     bounds = check_bounds(bounds, "bounds", "replay_run")
     check_int(start, "start", "replay_run", low=0, allow_none=True)
-    finite = np.isfinite(pts).all(axis=-1)
-    layers, t = _replay_layers(pts[: int(np.argmin(finite)) if not finite.all() else len(pts)], bounds, color, label,
-                               start, captions)
+    layers, t = _replay_layers(pts, bounds, color, label, start, captions)
     return layer(*layers).add_params(t)
 
 
 def _replay_layers(pts, bounds, color, label, start, captions):
-    """:func:`replay`'s run layers over ``bounds`` (finite ``pts`` only) and its slider parameter ``t``."""
+    """:func:`replay`'s run layers over ``bounds`` and its slider parameter ``t``: the run up to its first non-finite point."""
+    finite = np.isfinite(pts).all(axis=-1)
+    pts = pts if finite.all() else pts[: int(np.argmin(finite))]
     last = max(0, len(pts) - 2)
     t = alt.param(name="t", value=int(last if start is None else min(max(0, start), last)),
                   bind=alt.binding_range(min=0, max=last, step=1, name=f"replay: {label} "))

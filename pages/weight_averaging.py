@@ -81,7 +81,7 @@ def lr_chart(*args):
     rules = charts.vertical_rules(res.snapshot_steps, color="#ff7f0e")
     lr = charts.curves({"learning rate": res.trajectory.lrs}, "lr", title="learning rate η", x_title="update", log=False,
                        height=200, width=420, colors=("#555555",))
-    return lr + rules
+    return charts.layer(lr, rules)
 
 
 @cached_chart(max_entries=32)
