@@ -35,8 +35,10 @@ def run(surface, lr_scale, steps, resolution, x0, y0):
                       basin_maps=maps(surface, lr_scale, steps, resolution), descend=descent)
 
 
-def path_names(lr, careful_lr):
-    return {"yours": f"your η = {charts.plain(lr)}", "careful": f"careful η = {charts.plain(careful_lr)}"}
+def path_names(careful_lr):
+    # Your η stays out of the legend (the caption under its slider gives it): a name that changes with the
+    # slider changes the chart's spec, and the browser then builds the chart again instead of swapping its data.
+    return {"yours": "your η", "careful": f"careful η = {charts.plain(careful_lr)}"}
 
 
 @cached_chart(max_entries=8)
@@ -44,7 +46,6 @@ def map_base(surface, lr_scale, steps, resolution):
     """Where each start ends, with the starts that jump hatched: the same wherever your run starts."""
     b, careful = maps(surface, lr_scale, steps, resolution)
     width, height = charts.plane_size(gd.surfaces.get(surface).bounds, MAP_WIDTH, max_height=440)
-    lr = lesson.learning_rate(surface, lr_scale)
     careful_lr = lesson.learning_rate(surface, lesson.SMALL)
     layers = [charts.basin_map(b, width=width, height=height)]
     subtitle = ["black line: your run"]
@@ -52,7 +53,7 @@ def map_base(surface, lr_scale, steps, resolution):
     if jumped.any():
         layers.append(charts.hatch(b.xs, b.ys, jumped, legend=False))
         subtitle += ["hatched: the starts that end in another minimum", f"than at the careful step η = {charts.plain(careful_lr)}"]
-    title = alt.TitleParams(f"Where each start ends at η = {charts.plain(lr)}", subtitle=subtitle, anchor="start")
+    title = alt.TitleParams("Where each start ends at your η", subtitle=subtitle, anchor="start")
     return charts.layer(*layers).resolve_scale(color="independent").properties(width=width, height=height, title=title)
 
 
@@ -76,7 +77,7 @@ def run_base(surface):
 @cached_chart(max_entries=16)
 def run_paths(*args):
     r = run(*args)
-    names = path_names(lesson.learning_rate(r.surface, r.lr_scale), lesson.learning_rate(r.surface, lesson.SMALL))
+    names = path_names(lesson.learning_rate(r.surface, lesson.SMALL))
     return charts.paths({names["yours"]: r.traj.points, names["careful"]: r.careful_traj.points},
                         bounds=gd.surfaces.get(r.surface).bounds, colors=("#111111", "#d62728"))
 

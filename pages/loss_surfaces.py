@@ -36,7 +36,7 @@ def cut_line(name, y):
 def cut_chart(name, y):
     xs, losses = lesson.run(name, y)
     chart = charts.curves({"loss": losses}, "loss", x_values={"loss": xs}, x_title="w₁",
-                          title=f"loss along w₂ = {lesson.fixed(y)}", height=190, log=False)
+                          title="loss along the cut", height=190, log=False)
     marked = [d for d in facts(name, y).dips if d.match is not None][:3]
     for d in marked:
         chart = charts.layer(chart, charts.vertical_rules([d.w1], color="#7b3294" if d.match.kind != "minimum" else "#111111",

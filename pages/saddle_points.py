@@ -24,13 +24,13 @@ PRESET_KEYS = ("lr", "x0", "y0", "steps", "tol", "noise", "seed")
 _run = st.cache_data(max_entries=32, show_spinner=False)(lesson.run)
 
 
-def names(noise):
-    return "plain GD", f"GD + noise σ = {charts.plain(noise)}"
+# The legend names the runs, not σ (its slider and the story give it): a name that changed with σ would
+# change every chart's spec, and the browser would build all five again instead of swapping their data.
+PLAIN, NOISY = "plain GD", "GD + noise σ"
 
 
 def trajectories(runs):
-    plain, noisy = names(runs.noise)
-    return {plain: runs.plain} | ({noisy: runs.noisy} if runs.noisy is not None else {})
+    return {PLAIN: runs.plain} | ({NOISY: runs.noisy} if runs.noisy is not None else {})
 
 
 @cached_chart(max_entries=8)

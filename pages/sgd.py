@@ -70,7 +70,7 @@ def full_loss_chart(key, sample):
                             title=alt.TitleParams("The full loss L", anchor="start",
                                                   subtitle=f"the mean of the {N_SAMPLES} sample losses"))
     dots = charts.dots({"each sample's minima": every}, colors=("#e8702a",), size=30)
-    mine = charts.dots({f"sample {sample}'s": np.asarray(s.minima)}, colors=(SAMPLE_COLOR,), size=110, opacity=1.0)
+    mine = charts.dots({"sample i's": np.asarray(s.minima)}, colors=(SAMPLE_COLOR,), size=110, opacity=1.0)
     width, height = charts.plane_size(obj.bounds, 420)
     return charts.layer(full, dots, mine).resolve_scale(color="independent").properties(width=width, height=height)
 
@@ -84,10 +84,11 @@ def sample_chart(key, sample):
     (xa, xb), (ya, yb) = obj.bounds
     length = 0.3 * min(xb - xa, yb - ya)
     unit = {k: -np.asarray(g) / np.linalg.norm(g) for k, g in (("full", s.full), ("own", s.own))}
-    sub = lesson._sub(sample)
-    steps = {f"−∇ℓ{sub} (sample {sample})": (s.start, length * unit["own"]),
+    # Named "sample i", as on its slider: a title or legend that changed with i would change the spec,
+    # and the browser would build both charts again instead of swapping their data.
+    steps = {"−∇ℓᵢ (sample i)": (s.start, length * unit["own"]),
              "−∇L (full loss)": (s.start, length * unit["full"])}
-    title = alt.TitleParams(f"Sample {sample}'s own loss ℓ{sub}", anchor="start",
+    title = alt.TitleParams("Sample i's own loss ℓᵢ", anchor="start",
                             subtitle="arrows: both steps from the start, drawn equally long")
     surface = charts.surface(one, bounds=obj.bounds, width=420, levels=10, title=title)
     width, height = charts.plane_size(obj.bounds, 420)
