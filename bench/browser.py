@@ -3,7 +3,9 @@
 Serves the app and a bare page (one slider, a 2-point line chart) side by side and
 drives both in headless Chromium. For each page it prints the seconds to the first
 chart, the slider move (key press to the rerun drawn) as a ratio to the bare page's,
-and the bytes the server sends per move; every move goes to a value not seen before.
+and the bytes the server sends per move; every move goes to a value not seen before. Beside
+each move it prints where the time went: how long the browser's main thread was busy (Chromium's
+own task time, read over its DevTools protocol) and how much CPU the server used.
 Then a class (``class_run``): eight students at once, seven on the websocket and one in
 Chromium, each opening every page and moving its first slider; the Chromium student's p95
 move against its own alone, and the server's peak memory. ``--no-class`` skips the class.
@@ -13,6 +15,8 @@ drawn), with no sleeps.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import statistics
 import sys
 import threading
@@ -56,6 +60,37 @@ _WATCH = """() => { window.__gdMove = new Promise(resolve => {
 }); }"""
 
 
+@dataclasses.dataclass
+class Moves:
+    """A page's slider moves: medians in seconds and bytes, and every move's time."""
+
+    move: float
+    size: float
+    running: float
+    renderer: float
+    server_cpu: float
+    every: list
+
+
+class Busy:
+    """Seconds the page's renderer main thread has worked, and CPU seconds the server has used."""
+
+    def __init__(self, page, pid=None):
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("Performance.enable")
+        self.pid = pid
+
+    def renderer(self):
+        metrics = self.cdp.send("Performance.getMetrics")["metrics"]
+        return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+    def server(self):
+        if self.pid is None:
+            return float("nan")
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 class Wire:
     """Bytes the server sends this page over its websocket."""
 
@@ -74,8 +109,8 @@ def first_chart_seconds(page, url):
     return time.perf_counter() - start
 
 
-def slider_moves(page, wire, moves=MOVES):
-    """Median seconds and bytes of ``moves`` one-step moves of the page's first slider.
+def slider_moves(page, wire, busy, moves=MOVES):
+    """``Moves`` of ``moves`` one-step moves of the page's first slider, or None without one.
 
     Every move goes to a value not seen before (towards the end with more room): going back
     to a value would let Streamlit send references to charts the browser already has.
@@ -85,15 +120,15 @@ def slider_moves(page, wire, moves=MOVES):
     shown = [i for i in range(sliders.count())
              if sliders.nth(i).evaluate("e => !(e.closest('details') && !e.closest('details').open)")]
     if not shown:
-        return None, None, None, []
+        return None
     slider = sliders.nth(shown[0])
     low, now, top = (float(v) for v in slider.evaluate("el => [el.min, el.value, el.max]"))
     key = "ArrowRight" if top - now >= now - low else "ArrowLeft"
-    times, sizes, runs = [], [], []
+    times, sizes, runs, renderer, server = [], [], [], [], []
     for _ in range(moves):
         slider.focus()
         page.evaluate(_WATCH)
-        before = wire.received
+        before, busy_before, cpu_before = wire.received, busy.renderer(), busy.server()
         page.keyboard.press(key)
         elapsed = page.evaluate("() => window.__gdMove")
         if elapsed is None:  # at the end of its range: nothing ran
@@ -101,9 +136,12 @@ def slider_moves(page, wire, moves=MOVES):
         times.append(elapsed[0] / 1e3)
         runs.append(elapsed[1] / 1e3)
         sizes.append(wire.received - before)
+        renderer.append(busy.renderer() - busy_before)
+        server.append(busy.server() - cpu_before)
     if not times:
-        return None, None, None, []
-    return statistics.median(times), statistics.median(sizes), statistics.median(runs), times
+        return None
+    median = statistics.median
+    return Moves(median(times), median(sizes), median(runs), median(renderer), median(server), times)
 
 
 def peak_memory_mb(pid):
@@ -114,46 +152,49 @@ def peak_memory_mb(pid):
     return float("nan")
 
 
-def one_student(browser, url, targets):
+def one_student(browser, url, targets, server_pid=None):
+    """Per target: (seconds to the first chart, ``Moves`` or None, seconds to the first chart again)."""
     with chromium_page(browser=browser) as page:
-        wire = Wire(page)
+        wire, busy = Wire(page), Busy(page, server_pid)
         open_and_wait(page, url)
         rows = {}
         for target in targets:
             first = first_chart_seconds(page, f"{url}/{target}")
-            move, size, running, every = slider_moves(page, wire)
+            moves = slider_moves(page, wire, busy)
             # The next student to open the page: a new session, the server's caches already warm.
             again = first_chart_seconds(page, f"{url}/{target}")
-            rows[target] = (first, move, size, running, every, again)
+            rows[target] = (first, moves, again)
         return rows
 
 
 def main(args):
     with_class = "--no-class" not in args
     targets = [a for a in args if not a.startswith("--")] or [lesson.url_path for lesson in LESSONS]
-    with serve_script(ROOT / "bench" / "bare_page.py") as (bare_url, _), serve_script(ROOT / "streamlit_app.py") as (url, server):
+    with serve_script(ROOT / "bench" / "bare_page.py") as (bare_url, bare_server), serve_script(ROOT / "streamlit_app.py") as (url, server):
         with chromium() as browser:
-            bare = one_student(browser, bare_url.rstrip("/"), [""])[""]
-            print(f"bare page: first chart {bare[0]:.2f} s (next visit {bare[5]:.2f} s), slider move {bare[1] * 1e3:.0f} ms, {bare[2] / 1e3:.1f} kB per move, "
-                  f"script running {bare[3] * 1e3:.0f} ms")
-            rows = one_student(browser, url, targets)
+            bare_first, bare, bare_again = one_student(browser, bare_url.rstrip("/"), [""], bare_server.pid)[""]
+            print(f"bare page: first chart {bare_first:.2f} s (next visit {bare_again:.2f} s), slider move {bare.move * 1e3:.0f} ms, "
+                  f"{bare.size / 1e3:.1f} kB per move, script running {bare.running * 1e3:.0f} ms, browser main thread "
+                  f"{bare.renderer * 1e3:.0f} ms, server CPU {bare.server_cpu * 1e3:.0f} ms")
+            rows = one_student(browser, url, targets, server.pid)
         print(f"{'page':<20} {'first chart s':>14} {'next visit s':>13} {'move ms':>9} {'ratio':>7} {'kB/move':>9} "
-              f"{'running ms':>11}")
-        for target, (first, move, size, running, _, again) in rows.items():
-            if move is None:
+              f"{'running ms':>11} {'browser ms':>11} {'server ms':>10}")
+        for target, (first, moves, again) in rows.items():
+            if moves is None:
                 print(f"{target:<20} {first:14.2f} {again:13.2f} {'no slider':>9}")
                 continue
-            ratio = move / bare[1]
+            ratio = moves.move / bare.move
             flags = []
             if ratio > TARGETS["move ratio"]:
                 flags.append("move MISSED")
-            if size / 1e3 > TARGETS["kB per move"]:
+            if moves.size / 1e3 > TARGETS["kB per move"]:
                 flags.append("bytes MISSED")
             if again > TARGETS["first chart s"]:
                 flags.append("first chart MISSED")
             elif first > TARGETS["first chart s"]:
                 flags.append("first chart MISSED for the server's first visitor")
-            print(f"{target:<20} {first:14.2f} {again:13.2f} {move * 1e3:9.0f} {ratio:7.2f} {size / 1e3:9.1f} {running * 1e3:11.0f}   "
+            print(f"{target:<20} {first:14.2f} {again:13.2f} {moves.move * 1e3:9.0f} {ratio:7.2f} {moves.size / 1e3:9.1f} "
+                  f"{moves.running * 1e3:11.0f} {moves.renderer * 1e3:11.0f} {moves.server_cpu * 1e3:10.0f}   "
                   f"{' '.join(flags) or 'ok'}")
         if with_class:
             class_run(url, server, targets, rows)
@@ -190,8 +231,8 @@ def class_run(url, server, targets, alone):
     finally:
         done.set()
         thread.join()
-    felt = [t for row in rows.values() for t in row[4]]
-    felt_alone = [t for row in alone.values() for t in row[4]]
+    felt = [t for _, moves, _ in rows.values() if moves for t in moves.every]
+    felt_alone = [t for _, moves, _ in alone.values() if moves for t in moves.every]
     memory = peak_memory_mb(server.pid)
     ratio = p95(felt) / p95(felt_alone)
     print(f"class of {STUDENTS} ({STUDENTS - 1} on the websocket, {THINK_SECONDS:g} s between moves; 1 in Chromium): "
