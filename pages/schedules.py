@@ -40,8 +40,9 @@ def figures(surface_name, x0, y0, steps, a, b):
     lr = charts.curves({"A": ta.lrs, "B": tb.lrs}, "lr", title="learning rate η", x_title="update", log=False,
                        width=420, height=150, colors=COLORS)
     for r in (f.a, f.b):
-        if r.exits:
-            lr = charts.layer(lr, charts.vertical_rules([e.left for e in r.exits], label=f"{r.name} thrown out"))
+        # Layered even when the run is never thrown out (vertical_rules then draws nothing), so that a
+        # move that ends or starts a throw-out keeps the spec and the browser swaps the data.
+        lr = charts.layer(lr, charts.vertical_rules([e.left for e in r.exits], label=f"{r.name} thrown out"))
     plane = charts.paths({"A": ta.points, "B": tb.points}, bounds=surface.bounds)
     loss = charts.loss_curve({"A": ta.losses, "B": tb.losses}, x_title="update", width=420, height=170, colors=COLORS)
     return lr, plane, loss

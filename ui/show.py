@@ -21,7 +21,6 @@ slider move cheap:
 
 import contextlib
 import functools
-import hashlib
 import threading
 
 import altair as alt
@@ -110,8 +109,11 @@ def _name_tables(chart, tables, names, swapped):
     data = getattr(chart, "data", alt.Undefined)
     if data is not alt.Undefined and dataframe_util.is_dataframe_like(data):
         arrow = arrow_table(data)
-        digest = hashlib.blake2b(arrow, digest_size=16).digest()
-        if digest not in names:  # one table for the layers that share it
+        # One table for the layers that share a frame. Frames that only happen to be equal (two
+        # runs that both marked nothing) keep a name each: merging them would renumber the
+        # tables after them, and change the spec, whenever they happen to become equal.
+        digest = id(data)
+        if digest not in names:
             names[digest] = f"data-{len(names)}"
             tables[names[digest]] = arrow
         swapped.append((chart, data))

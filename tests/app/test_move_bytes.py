@@ -24,7 +24,6 @@ REBUILDS = {
     ("local-minima", "minima.resolution"): "the hatching of the starts that jump comes and goes with the grid",
     ("sgd", "sgd.sample"): "each sample's own loss has its own colour range",
     ("flat-vs-sharp", "fs.large"): "the titles and the legend name the batch sizes",
-    ("schedules", "sched.b_lr"): "the layer of marked updates is left out when the run has none to mark",
     ("weight-averaging", "swa.cycles"): "one bar per saved point",
     ("network-landscape", "net.width"): "each trained network has its own loss range and slice extent",
     ("network-landscape", "net.seed"): "each trained network has its own loss range and slice extent",

@@ -54,6 +54,17 @@ def test_tables_are_named_by_their_place_so_new_data_keeps_the_spec():
     assert sorted(a["datasets"]) == [f"data-{i}" for i in range(len(a["datasets"]))]
 
 
+def test_layers_that_share_a_frame_share_a_table_and_equal_frames_keep_a_name_each():
+    # vertical_rules layers its rule and its label over one frame: one table. Two runs' rules that
+    # are both empty are equal frames: merged, they would renumber the tables whenever they met.
+    marked = spec(charts.layer(charts.vertical_rules([3.0], label="A"), charts.vertical_rules([5.0], label="B")))
+    empty = spec(charts.layer(charts.vertical_rules([], label="A"), charts.vertical_rules([], label="B")))
+    assert sorted(marked["datasets"]) == sorted(empty["datasets"]) == ["data-0", "data-1"]
+    assert json.dumps({k: v for k, v in marked.items() if k != "datasets"}) == json.dumps(
+        {k: v for k, v in empty.items() if k != "datasets"})
+    assert _tables(empty)["data-0"].to_pylist() == _tables(empty)["data-1"].to_pylist()
+
+
 def test_lean_tables_keep_what_is_drawn():
     frame = pd.DataFrame({"x": [0.1, -2.5, 3.0], "loss": [1e-62, 0.5, 2.0], "step": [0, 1, 70_000],
                           "path": ["a", "a", "b"]}, index=[5, 6, 7])
