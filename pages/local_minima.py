@@ -71,7 +71,7 @@ def run_base(surface):
     """The loss surface under your run at both steps."""
     title = alt.TitleParams("Your start at both steps", anchor="start", subtitle="over the loss surface")
     return charts.surface(gd.surfaces.get(surface), width=RUN_WIDTH, resolution=60).resolve_scale(
-        color="independent", shape="independent", fill="independent", strokeDash="independent").properties(title=title)
+        color="independent", shape="independent", fill="independent").properties(title=title)
 
 
 @cached_chart(max_entries=16)

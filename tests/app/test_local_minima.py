@@ -51,3 +51,14 @@ def test_a_link_reproduces_the_view():
     assert at.select_slider(key="minima.resolution").value == 40
     assert at.slider(key="minima.steps").value == 200
     assert at.slider(key="minima.x0").value == 1.0 and at.slider(key="minima.y0").value == 0.5
+
+
+def test_the_run_chart_has_one_legend_for_both_paths():
+    # The paths' colour and dash share a field; an independent dash scale splits them into two
+    # legends of the same two paths, one of them grey.
+    import json
+
+    at = fresh(PAGE)
+    runs = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "Your start at both steps" in c.proto.spec)
+    assert "strokeDash" not in runs.get("resolve", {}).get("scale", {})
+    assert "your η" in json.dumps(runs, ensure_ascii=False)
