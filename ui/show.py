@@ -108,16 +108,15 @@ def _name_tables(chart, tables, names, swapped):
     """
     data = getattr(chart, "data", alt.Undefined)
     if data is not alt.Undefined and dataframe_util.is_dataframe_like(data):
-        arrow = arrow_table(data)
         # One table for the layers that share a frame. Frames that only happen to be equal (two
         # runs that both marked nothing) keep a name each: merging them would renumber the
         # tables after them, and change the spec, whenever they happen to become equal.
-        digest = id(data)
-        if digest not in names:
-            names[digest] = f"data-{len(names)}"
-            tables[names[digest]] = arrow
+        frame = id(data)
+        if frame not in names:  # a shared frame is converted once
+            names[frame] = f"data-{len(names)}"
+            tables[names[frame]] = arrow_table(data)
         swapped.append((chart, data))
-        chart.data = alt.NamedData(name=names[digest])
+        chart.data = alt.NamedData(name=names[frame])
     for part in _subcharts(chart):
         _name_tables(part, tables, names, swapped)
 

@@ -68,7 +68,8 @@ def test_a_slider_move_swaps_the_charts_data_and_keeps_their_specs(lesson):
             continue
         assert not at.exception, (key, at.exception)
         after = [_shape(c.proto.spec) for c in at.get("vega_lite_chart")]
-        changed = [i for i, spec in enumerate(after) if i >= len(before) or spec != before[i]]
+        changed = [i for i in range(max(len(before), len(after)))
+                   if i >= len(before) or i >= len(after) or after[i] != before[i]]
         if (lesson.url_path, key) in REBUILDS:
             assert changed, f"{lesson.url_path}: {key} no longer rebuilds a chart: take it out of REBUILDS"
             continue
