@@ -6,16 +6,16 @@ import streamlit as st
 from gdcore import charts
 from lessons import batch_size as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("batch")
 D = lesson.DEFAULTS
 N, SIZES, NAMES = lesson.N, lesson.SIZES, lesson.NAMES
 
-run = st.cache_data(max_entries=32, show_spinner=False)(lesson.run)
-variance = st.cache_data(max_entries=4, show_spinner=False)(lesson.variance)
+run = cached(max_entries=32)(lesson.run)
+variance = cached(max_entries=4)(lesson.variance)
 # Measured once per server: every later visit shows the same numbers, and says when they were taken.
-costs = st.cache_data(max_entries=1, show_spinner=False)(lesson.costs)
+costs = cached(max_entries=1)(lesson.costs)
 
 
 @cached_chart(max_entries=1)

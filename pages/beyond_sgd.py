@@ -6,19 +6,19 @@ import streamlit as st
 from gdcore import charts
 from lessons import beyond_sgd as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("beyond")
 PRESETS = lesson.PRESETS
 TINY = 1e-12  # losses below this are drawn at it: a log axis over 60 decades shows nothing
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=32)
 def run_all(surface_name, lr, momentum, lr_adaptive, steps):
     return lesson.run(surface_name, lr, momentum, lr_adaptive, steps)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=32)
 def facts(surface_name, lr, momentum, lr_adaptive, steps):
     return lesson.facts(surface_name, lr, momentum, lr_adaptive, steps,
                         runs=run_all(surface_name, lr, momentum, lr_adaptive, steps))

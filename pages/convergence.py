@@ -7,7 +7,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import convergence as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("conv")
 NAME_A, NAME_B = "A", "B"
@@ -15,12 +15,12 @@ TITLE_A, TITLE_B = "A: fixed η, early stopping", "B: reduce η on plateau"
 COLOR_A, COLOR_B = charts.PATH_COLORS[0], charts.PATH_COLORS[1]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=32)
 def runs(lr, noise, patience, min_delta, factor, stop_lr, steps, seed):
     return lesson.run(lr, noise, patience, min_delta, factor, stop_lr, steps, seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=32)
 def facts(*args):
     return lesson.facts(*args, runs=runs(*args))
 

@@ -7,15 +7,15 @@ import streamlit as st
 from gdcore import charts
 from lessons import flat_sharp as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("fs")
 D = lesson.DEFAULTS
 MINIMUM_COLORS = {"flat minimum": "#111111", "sharp minimum": "#7b3294"}
 BATCH_COLORS = ("#ff7f0e", "#1f77b4")  # small, large: the bars and the dots on the maps
 
-gaps = st.cache_data(max_entries=16, show_spinner=False)(lesson.gaps)
-ends = st.cache_data(max_entries=32, show_spinner=False)(lesson.ends)
+gaps = cached(max_entries=16)(lesson.gaps)
+ends = cached(max_entries=32)(lesson.ends)
 
 
 def minima_marks(labels=None, size=90):

@@ -7,18 +7,18 @@ import gdcore as gd
 from gdcore import charts
 from lessons import gradient_descent as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("gd")
 PRESETS = lesson.PRESETS
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(max_entries=64)
 def run(surface_name, lr, x0, y0, steps):
     return lesson.run(surface_name, lr, x0, y0, steps)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(max_entries=64)
 def facts(surface_name, lr, x0, y0, steps):
     return lesson.facts(surface_name, lr, x0, y0, steps, traj=run(surface_name, lr, x0, y0, steps))
 

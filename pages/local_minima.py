@@ -9,7 +9,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import local_minima as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("minima")
 D = lesson.DEFAULTS
@@ -18,18 +18,18 @@ TABLE_ROWS = 12
 YOURS = "your run"
 
 # One map per η: moving η maps the starts again at the new η only, the careful step's map is kept.
-basin_map = st.cache_data(max_entries=16, show_spinner=False)(lesson.basin_map)
+basin_map = cached(max_entries=16)(lesson.basin_map)
 
 
 # One run per η and start: moving η keeps the careful step's run from the same start.
-descent = st.cache_data(max_entries=32, show_spinner=False)(lesson.descent)
+descent = cached(max_entries=32)(lesson.descent)
 
 
 def maps(surface, lr_scale, steps, resolution):
     return lesson.maps(surface, lr_scale, steps, resolution, mapper=basin_map)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(max_entries=16)
 def run(surface, lr_scale, steps, resolution, x0, y0):
     return lesson.run(surface, lr_scale, steps, resolution, x0, y0,
                       basin_maps=maps(surface, lr_scale, steps, resolution), descend=descent)

@@ -8,14 +8,14 @@ import gdcore as gd
 from gdcore import charts
 from lessons import loss_surfaces as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("surfaces")
 NAMES = list(gd.surfaces.catalog())
 TITLES = {name: gd.surfaces.get(name).title for name in NAMES}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(max_entries=64)
 def facts(name, y):
     return lesson.facts(name, y)
 

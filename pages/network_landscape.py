@@ -7,7 +7,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import network_landscape as lesson
 from ui.params import Params
-from ui.show import cached_chart, show
+from ui.show import cached, cached_chart, show
 
 P = Params("net")
 GRID = 70  # cells a side of the decision map
@@ -22,7 +22,7 @@ def trained(dataset, width, seed):
     return result
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(max_entries=16)
 def facts(dataset, width, seed):
     return lesson.facts(trained(dataset, width, seed))
 

@@ -6,7 +6,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import saddle_points as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("saddle")
 D = lesson.DEFAULTS
@@ -21,7 +21,7 @@ FORMULAS = {
 # The keys a preset sets: the strict saddle's; the lower section keeps its own view.
 PRESET_KEYS = ("lr", "x0", "y0", "steps", "tol", "noise", "seed")
 
-_run = st.cache_data(max_entries=32, show_spinner=False)(lesson.run)
+_run = cached(max_entries=32)(lesson.run)
 
 
 # The legend names the runs, not σ (its slider and the story give it): a name that changed with σ would

@@ -7,7 +7,7 @@ from gdcore import charts
 from lessons import schedules as lesson
 from lessons.text import latex_lines
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("sched")
 KINDS, SHAPES = lesson.KINDS, lesson.SHAPES
@@ -15,12 +15,12 @@ TITLES = {name: gd.surfaces.get(name).title for name in lesson.SURFACES}
 COLORS = (charts.PATH_COLORS[0], charts.PATH_COLORS[1])
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=32)
 def runs(surface_name, x0, y0, steps, a, b):
     return lesson.run(surface_name, x0, y0, steps, a, b)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=32)
 def facts(surface_name, x0, y0, steps, a, b):
     return lesson.facts(surface_name, x0, y0, steps, a, b, runs=runs(surface_name, x0, y0, steps, a, b))
 

@@ -8,7 +8,7 @@ import gdcore as gd
 from gdcore import charts
 from lessons import sgd as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("sgd")
 D = lesson.DEFAULTS
@@ -17,11 +17,11 @@ N_SAMPLES, ORDERS = lesson.N_SAMPLES, lesson.ORDERS
 BATCH, SGD = "batch gradient descent", "SGD"
 FULL_COLOR, SAMPLE_COLOR = "#111111", "#6a3d9a"
 
-run = st.cache_data(max_entries=16, show_spinner=False)(lesson.run)
-critical_points = st.cache_data(max_entries=4, show_spinner=False)(lesson.critical_points)
+run = cached(max_entries=16)(lesson.run)
+critical_points = cached(max_entries=4)(lesson.critical_points)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=32)
 def facts_of(key, lr, steps, seed, sample):
     return lesson.facts(run(key, lr, steps, seed), sample)
 

@@ -7,7 +7,7 @@ import streamlit as st
 from gdcore import charts
 from lessons import weight_averaging as lesson
 from ui.params import Params
-from ui.show import cached_chart, show, stack
+from ui.show import cached, cached_chart, show, stack
 
 P = Params("swa")
 D = lesson.DEFAULTS
@@ -18,10 +18,10 @@ COLORS = {"start": "#d62728", "saved point": "#ff7f0e", "average": "#6a3d9a",
 SHAPES = {"start": "circle", "saved point": "circle", "average": "diamond",
           "train minimum": "square", "test minimum": "triangle-up"}
 
-run = st.cache_data(max_entries=32, show_spinner=False)(lesson.run)
+run = cached(max_entries=32)(lesson.run)
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@cached(max_entries=1)
 def floors():
     """The lowest points of the train and the test loss's wide valley."""
     return lesson.lowest(lesson.train()), lesson.lowest(lesson.test_set())
@@ -105,6 +105,14 @@ def loss_table(f):
     })
 
 
+@cached(max_entries=32)
+def outcome(*args):
+    """Your run's numbers, the window that shows it and the words they call for: one cache hit on a rerun."""
+    res = run(*args)
+    facts = lesson.facts(res, *args[:5])
+    return facts, window(*lesson.first(res)[:2]), lesson.story(facts)
+
+
 def apply_preset(name):
     P.set(**lesson.PRESETS[name])
 
@@ -133,10 +141,7 @@ with controls:
     seed = P.slider("seed", "Seed of the sample orders", 0, 20, D["seed"])
 
 args = (lr, low, cycles, length, batch, seed)
-res = run(*args)
-facts = lesson.facts(res, lr, low, cycles, length, batch)
-plane = window(*lesson.first(res)[:2])
-told = lesson.story(facts)
+facts, plane, told = outcome(*args)
 with view:
     show(stack(loss_surface("train", plane), *train_overlays(*args), **OWN_COLOURS, **TWO_A_ROW))
     st.caption(

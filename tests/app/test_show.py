@@ -9,7 +9,7 @@ import pytest
 
 import gdcore as gd
 from gdcore import charts
-from ui.show import arrow_table, spec, stack, unchecked
+from ui.show import arrow_table, cached, cached_chart, spec, stack, unchecked
 
 
 def _tables(drawn):
@@ -146,3 +146,51 @@ def test_charts_layer_makes_the_chart_alt_layer_makes():
     assert _canonical(ours) == _canonical(altairs)
     with pytest.raises(ValueError, match="inconsistent"):
         charts.layer(parts[1].properties(width=100), parts[2].properties(width=200))
+
+
+_PAGE = '''
+calls = []
+
+
+def square(x):
+    calls.append(x)
+    return x * x
+'''
+
+
+def _page_run():
+    """The module a page's rerun makes: the same source compiled into fresh globals, as Streamlit reruns a page."""
+    namespace = {"__name__": "__main__"}
+    exec(compile(_PAGE, "pages/cached_probe.py", "exec"), namespace)
+    return namespace
+
+
+def test_cached_makes_one_wrapper_per_function_and_its_cache_serves_every_rerun():
+    first, second = _page_run(), _page_run()
+    assert first["square"] is not second["square"]
+    wrapped = cached(max_entries=4)(first["square"])
+    assert cached(max_entries=4)(second["square"]) is wrapped
+    assert wrapped(3) == 9 and wrapped(3) == 9
+    assert first["calls"] == [3]
+    wrapped.clear()
+
+
+def test_cached_keeps_apart_what_differs_in_code_or_bound():
+    namespace = _page_run()
+    other = {"__name__": "__main__"}
+    exec(compile(_PAGE.replace("x * x", "x + x"), "pages/cached_probe.py", "exec"), other)
+    square, doubled = cached(max_entries=4)(namespace["square"]), cached(max_entries=4)(other["square"])
+    assert doubled is not square
+    assert (square(3), doubled(3)) == (9, 6)
+    assert cached(max_entries=8)(namespace["square"]) is not square
+    square.clear(), doubled.clear()
+
+
+def test_cached_chart_keeps_one_wrapper_per_builder():
+    def build(n):
+        return charts.curves({"loss": np.arange(1.0, n + 1.0)}, "loss")
+
+    made = [cached_chart(max_entries=2)(build) for _ in range(2)]
+    assert made[0] is made[1]
+    assert made[0](3) == made[1](3)
+    made[0].clear()
