@@ -184,15 +184,23 @@ _WRAPPERS: dict = {}
 _MAX_WRAPPERS = 512
 
 
+def _code_key(func):
+    """What names ``func`` across reruns (module, name, code compared by content), or None for a closure."""
+    if getattr(func, "__closure__", None) is None and hasattr(func, "__code__"):
+        return func.__module__, func.__qualname__, func.__code__
+    return None
+
+
 def cached(max_entries):
     """``st.cache_data(max_entries=..., show_spinner=False)``, made once per function, not once per rerun.
 
     A page writes ``run = cached(max_entries=32)(lesson.run)`` or ``@cached(max_entries=16)``;
-    the cache is bounded and shared by every session, as ``st.cache_data``'s is.
+    the cache is bounded and shared by every session, as ``st.cache_data``'s is. The wrapper kept
+    is the first run's function, so a cached function must depend on its arguments and constants
+    only (as ``st.cache_data`` already asks: it does not hash globals either).
     """
-    def decorate(func, key=None):
-        if key is None and getattr(func, "__closure__", None) is None and hasattr(func, "__code__"):
-            key = (func.__module__, func.__qualname__, func.__code__)
+    def decorate(func, same_as=None):
+        key = _code_key(same_as or func)
         if key is None:
             return st.cache_data(max_entries=max_entries, show_spinner=False)(func)
         key = (key, max_entries)
@@ -219,8 +227,8 @@ def cached_chart(max_entries):
                 built = build(*args, **kwargs)
             return tuple(spec(c) for c in built) if isinstance(built, (tuple, list)) else spec(built)
 
-        key = (build.__module__, build.__qualname__, build.__code__) if build.__closure__ is None else None
-        return cached(max_entries)(specs, key=key)
+        # ``specs`` is a closure over ``build``: it is the builder that names it across reruns.
+        return cached(max_entries)(specs, same_as=build)
 
     return decorate
 
