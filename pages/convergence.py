@@ -171,18 +171,21 @@ with st.expander("The two rules, step by step"):
     st.latex(r"\text{B: } \eta \leftarrow \rho\,\eta,\ \text{stop once } \eta < \eta_{\text{stop}}")
 
 with st.expander("The same runs in your own notebook"):
-    st.code(
-        "import gdcore as gd\n"
-        f"surface = gd.surfaces.get({lesson.SURFACE!r})\n"
-        f"a = gd.descend(surface, gd.SGD(lr={lr:g}), {lesson.START}, steps={steps}, noise={noise:g}, seed={seed},\n"
-        f"               controller=gd.PlateauController(patience={steps}, stop_patience={patience}, min_delta={min_delta:g}))\n"
-        f"b = gd.descend(surface, gd.SGD(lr={lr:g}), {lesson.START}, steps={steps}, noise={noise:g}, seed={seed},\n"
-        f"               controller=gd.PlateauController(factor={factor:g}, patience={patience - 1}, threshold={min_delta:g},\n"
-        f"                                               threshold_mode='abs', stop_lr={stop_lr:g}))\n"
-        "a.status, a.best_step, b.status, b.lrs[-1]",
-        language="python",
-        wrap_lines=True,
-    )
+    # Drawn only on request: the first code block on a page loads the browser's syntax highlighter,
+    # 0.4 s of work before the page's charts appear (bench/browser.py).
+    if st.toggle("Show the code for these settings", key="conv.code"):
+        st.code(
+            "import gdcore as gd\n"
+            f"surface = gd.surfaces.get({lesson.SURFACE!r})\n"
+            f"a = gd.descend(surface, gd.SGD(lr={lr:g}), {lesson.START}, steps={steps}, noise={noise:g}, seed={seed},\n"
+            f"               controller=gd.PlateauController(patience={steps}, stop_patience={patience}, min_delta={min_delta:g}))\n"
+            f"b = gd.descend(surface, gd.SGD(lr={lr:g}), {lesson.START}, steps={steps}, noise={noise:g}, seed={seed},\n"
+            f"               controller=gd.PlateauController(factor={factor:g}, patience={patience - 1}, threshold={min_delta:g},\n"
+            f"                                               threshold_mode='abs', stop_lr={stop_lr:g}))\n"
+            "a.status, a.best_step, b.status, b.lrs[-1]",
+            language="python",
+            wrap_lines=True,
+        )
     st.caption(
         "PyTorch's ReduceLROnPlateau counts the bad updates it tolerates before acting, so patience = N − 1 "
         "cuts η on the N-th one, the same update at which early stopping with stop_patience = N stops."

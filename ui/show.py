@@ -35,6 +35,14 @@ from streamlit import dataframe_util
 # so nothing reaches past a phone's screen, while the plot keeps the height the chart asks
 # for. Autosize is only allowed on the outermost chart, hence here, not in gdcore.charts.
 FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
+# Vega draws the app's charts on a canvas: a move that changes a chart's data redraws the whole
+# chart, and as SVG that rewrites every element (12,500 DOM changes on Batch size's map of five
+# paths), where a canvas is one bitmap. On a canvas the per-item ARIA descriptions Vega-Lite
+# computes (a formatted label for each point) reach no one, so marks skip them; the chart's own
+# title and axes keep theirs. Streamlit makes the same two choices for charts of many points.
+# Measured in Chromium (bench/browser.py, A/B on one server): 10-25 % off a move on every page.
+CANVAS = {"embedOptions": {"renderer": "canvas"}}
+MARKS_WITHOUT_ARIA = {"aria": False}
 _COMPOSITIONS = ("layer", "hconcat", "vconcat", "concat")
 # Altair's theme is process-wide: one conversion at a time sets it.
 _THEME = threading.Lock()
@@ -143,6 +151,10 @@ def spec(chart) -> dict:
             part.data = data
     out.pop("datasets", None)
     out["autosize"], out["width"] = dict(FIT_WIDTH), "container"
+    out["usermeta"] = {**out.get("usermeta", {}), **CANVAS}
+    config = dict(out.get("config", {}))
+    config["mark"] = {**config.get("mark", {}), **MARKS_WITHOUT_ARIA}
+    out["config"] = config
     if tables:
         out["datasets"] = tables
     return out
@@ -234,7 +246,7 @@ def cached_chart(max_entries):
 
 
 # What only a whole chart has: an overlay drawn as one layer of another chart drops these.
-_TOP_LEVEL = ("$schema", "config", "autosize", "width", "height", "datasets", "title", "padding", "background")
+_TOP_LEVEL = ("$schema", "config", "autosize", "width", "height", "datasets", "title", "padding", "background", "usermeta")
 
 
 def _renamed(node, names):
@@ -278,6 +290,8 @@ def stack(base: dict, *overlays: dict, flat: bool = False, **top) -> dict:
         out["datasets"] = tables
     if params:
         out["params"] = params
+    if "config" in top:  # as .configure_legend() adds to a chart's config, not replaces it
+        top = {**top, "config": {**out.get("config", {}), **top["config"]}}
     out.update(top)
     return out
 
