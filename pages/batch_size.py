@@ -96,56 +96,69 @@ st.markdown(
 st.latex(r"w_{t+1} = w_t - \eta\, g_t")
 st.latex(r"g_t = \frac{1}{B}\sum_{i \in \mathcal{B}_t} \nabla \ell_i(w_t)")
 
-controls, view, verdict = st.columns([1, 1.7, 1.15], gap="medium")
-with controls:
-    st.markdown("**Presets**")
-    P.preset_buttons(lesson.PRESETS, apply_preset)
-    lr = P.select_slider("lr", "Learning rate η", lesson.LRS, value=D["lr"], format_func=lambda v: f"{v:g}")
-    steps = P.slider("steps", "Updates", 10, 1000, D["steps"], step=10)
-    seed = P.slider("seed", "Seed of the shuffles", 0, 99, D["seed"])
-    st.caption(f"Full-batch stability bound 2/λ_max = **{charts.plain(lesson.stability_bound())}**. Each batch size "
-               f"runs {lesson.RUNS} times with different shuffles; the map shows the first run.")
-with view:
-    show(stack(plane_base(), paths_chart(lr, steps, seed)))
-    st.caption("𝓑ₜ is the t-th batch of a random shuffle of the n samples; after n/B batches the "
-               "epoch ends and the data are shuffled again. B = 1 is SGD, B = n batch gradient descent.")
+# Each section with its own controls is a fragment: a move reruns and redraws only that section, not the
+# other sections' charts (Streamlit's frontend redraws every chart it is sent again, changed or not).
+@st.fragment
+def runs_section():
+    """The runs: presets, η, updates and seed; the map of the paths, the verdict, the loss against updates and samples."""
+    controls, view, verdict = st.columns([1, 1.7, 1.15], gap="medium")
+    with controls:
+        st.markdown("**Presets**")
+        P.preset_buttons(lesson.PRESETS, apply_preset)
+        lr = P.select_slider("lr", "Learning rate η", lesson.LRS, value=D["lr"], format_func=lambda v: f"{v:g}")
+        steps = P.slider("steps", "Updates", 10, 1000, D["steps"], step=10)
+        seed = P.slider("seed", "Seed of the shuffles", 0, 99, D["seed"])
+        st.caption(f"Full-batch stability bound 2/λ_max = **{charts.plain(lesson.stability_bound())}**. Each batch size "
+                   f"runs {lesson.RUNS} times with different shuffles; the map shows the first run.")
+    with view:
+        show(stack(plane_base(), paths_chart(lr, steps, seed)))
+        st.caption("𝓑ₜ is the t-th batch of a random shuffle of the n samples; after n/B batches the "
+                   "epoch ends and the data are shuffled again. B = 1 is SGD, B = n batch gradient descent.")
 
-runs_now = run(lr, steps, seed)
-facts = lesson.facts(runs_now, lr, steps)
-told = lesson.story(facts)
-with verdict:
-    current = {"lr": lr, "steps": steps, "seed": seed}
-    for preset, values in lesson.PRESETS.items():
-        if values == current:
-            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
-    getattr(st, told.tone)(told.headline)
+    runs_now = run(lr, steps, seed)
+    facts = lesson.facts(runs_now, lr, steps)
+    told = lesson.story(facts)
+    with verdict:
+        current = {"lr": lr, "steps": steps, "seed": seed}
+        for preset, values in lesson.PRESETS.items():
+            if values == current:
+                st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+        getattr(st, told.tone)(told.headline)
 
-st.subheader("Progress per update, and per sample")
-left, right = st.columns(2, gap="medium")
-with left:
-    show(loss_chart(lr, steps, seed, "update"))
-with right:
-    show(loss_chart(lr, steps, seed, "sample"))
-if told.progress:
-    st.markdown(told.progress)
-st.caption("Both charts show the full loss minus its minimum L(w*) on log scales; differences below 10⁻¹² "
-           "(rounding noise) are not drawn.")
+    st.subheader("Progress per update, and per sample")
+    left, right = st.columns(2, gap="medium")
+    with left:
+        show(loss_chart(lr, steps, seed, "update"))
+    with right:
+        show(loss_chart(lr, steps, seed, "sample"))
+    if told.progress:
+        st.markdown(told.progress)
+    st.caption("Both charts show the full loss minus its minimum L(w*) on log scales; differences below 10⁻¹² "
+               "(rounding noise) are not drawn.")
 
-st.subheader("Noise: the variance of the batch gradient")
-where = P.radio("where", "Measure the gradients at", list(lesson.WHERE), value=D["where"], horizontal=True,
-                format_func=lambda k: {"start": f"the start {lesson.START}", "minimum": "the minimum w*"}.get(k, k))
-noise = lesson.noise_facts(where, variance(where))
-show(variance_chart(where))
-st.markdown(
-    "A batch gradient is an average of B per-sample gradients, so its spread around the full gradient shrinks "
-    "like 1/B. Because an epoch draws **without replacement**, the exact variance is a little below σ²/B and "
-    "reaches zero at B = n, where every batch is the whole data set. " + lesson.noise(noise)
-)
-if where == "minimum":
-    st.info("At the minimum the full gradient is zero, yet each batch gradient is not: that leftover noise is "
-            "what keeps small-batch runs moving in a cloud around w*.")
-st.latex(r"\mathbb{E}\,\lVert g_B - \nabla L \rVert^2 = \frac{\sigma^2}{B}\cdot\frac{n - B}{n - 1}")
-st.latex(r"\sigma^2 = \frac{1}{n}\sum_{i=1}^{n}\lVert \nabla \ell_i - \nabla L \rVert^2")
+
+@st.fragment
+def noise_section():
+    """The variance of the batch gradient, measured where the radio says; independent of the runs above."""
+    st.subheader("Noise: the variance of the batch gradient")
+    where = P.radio("where", "Measure the gradients at", list(lesson.WHERE), value=D["where"], horizontal=True,
+                    format_func=lambda k: {"start": f"the start {lesson.START}", "minimum": "the minimum w*"}.get(k, k))
+    noise = lesson.noise_facts(where, variance(where))
+    show(variance_chart(where))
+    st.markdown(
+        "A batch gradient is an average of B per-sample gradients, so its spread around the full gradient shrinks "
+        "like 1/B. Because an epoch draws **without replacement**, the exact variance is a little below σ²/B and "
+        "reaches zero at B = n, where every batch is the whole data set. " + lesson.noise(noise)
+    )
+    if where == "minimum":
+        st.info("At the minimum the full gradient is zero, yet each batch gradient is not: that leftover noise is "
+                "what keeps small-batch runs moving in a cloud around w*.")
+    st.latex(r"\mathbb{E}\,\lVert g_B - \nabla L \rVert^2 = \frac{\sigma^2}{B}\cdot\frac{n - B}{n - 1}")
+    st.latex(r"\sigma^2 = \frac{1}{n}\sum_{i=1}^{n}\lVert \nabla \ell_i - \nabla L \rVert^2")
+
+
+runs_section()
+noise_section()
 
 st.subheader("Cost: time per update and per epoch, measured")
 timing = costs()
