@@ -172,7 +172,7 @@ with st.expander("The two rules, step by step"):
 
 with st.expander("The same runs in your own notebook"):
     # Drawn only on request: the first code block on a page loads the browser's syntax highlighter,
-    # 0.4 s of work before the page's charts appear (bench/browser.py).
+    # 0.4 s of JavaScript before the page's charts appear (a profile of the page's load).
     if st.toggle("Show the code for these settings", key="conv.code"):
         st.code(
             "import gdcore as gd\n"

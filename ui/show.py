@@ -40,7 +40,8 @@ FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
 # paths), where a canvas is one bitmap. On a canvas the per-item ARIA descriptions Vega-Lite
 # computes (a formatted label for each point) reach no one, so marks skip them; the chart's own
 # title and axes keep theirs. Streamlit makes the same two choices for charts of many points.
-# Measured in Chromium (bench/browser.py, A/B on one server): 10-25 % off a move on every page.
+# Measured in Chromium, A/B on one server: 10-25 % off a move on five of six pages tried
+# (Gradient descent: within the noise).
 CANVAS = {"embedOptions": {"renderer": "canvas"}}
 MARKS_WITHOUT_ARIA = {"aria": False}
 _COMPOSITIONS = ("layer", "hconcat", "vconcat", "concat")
