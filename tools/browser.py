@@ -153,10 +153,19 @@ def open_and_wait(page, url: str, timeout_ms: int = 60_000):
 
 
 # Counts the reruns the app starts, from the script-state attribute's history (a rerun
-# that starts and ends within one task is still seen through the records' old values).
+# that starts and ends within one task is still seen through the records' old values), and
+# the messages the page sends the server: the rerun a key press asks for is one of them. The
+# attribute alone once missed a rerun in CI (the page had moved, the count stayed 0 for 60 s);
+# the request it sent is there whichever way the page renders the rerun.
 _COUNT_RERUNS = """() => {
     const app = document.querySelector("[data-testid='stApp']");
     window.__gdReruns = 0;
+    window.__gdSent = 0;
+    if (!window.__gdSendCounted) {
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (...args) { window.__gdSent += 1; return send.apply(this, args); };
+        window.__gdSendCounted = true;
+    }
     if (window.__gdObserver) window.__gdObserver.disconnect();
     window.__gdObserver = new MutationObserver((records) => {
         for (const r of records) if (app.getAttribute('data-test-script-state') === 'running' || r.oldValue === 'running') {
@@ -168,13 +177,13 @@ _COUNT_RERUNS = """() => {
 
 
 def press_during_reruns(page, target, key: str, times: int, timeout_ms: int = 60_000):
-    """Press ``key`` on ``target`` (a locator), then, once that rerun has started, ``times - 1``
-    more times: those presses land while the script runs. Returns once the app is idle.
+    """Press ``key`` on ``target`` (a locator), then, once the page has asked for that rerun (or
+    shows it running), ``times - 1`` more times: those presses land while the script runs. Returns once the app is idle.
     No sleeps: each wait is on the app's state."""
     target.focus()
     page.evaluate(_COUNT_RERUNS)
     page.keyboard.press(key)
-    page.wait_for_function("() => window.__gdReruns >= 1", timeout=timeout_ms)
+    page.wait_for_function("() => window.__gdReruns >= 1 || window.__gdSent >= 1", timeout=timeout_ms)
     for _ in range(times - 1):
         page.keyboard.press(key)
     page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
