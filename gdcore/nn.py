@@ -226,7 +226,8 @@ class MLP:
         return layers
 
     def _act(self, h):
-        return np.tanh(h) if self.activation == "tanh" else np.maximum(h, 0.0)
+        """The hidden activation, in place: ``h`` is the layer's own fresh pre-activation, kept by no one."""
+        return np.tanh(h, out=h) if self.activation == "tanh" else np.maximum(h, 0.0, out=h)
 
     def _forward(self, flat, X):
         """Activations of every layer for a block of parameter vectors ``(P, d)`` on inputs
@@ -235,7 +236,8 @@ class MLP:
         outs = [a]
         layers = self._layers(flat)
         for i, (W, b) in enumerate(layers):
-            h = np.matmul(a, W) + b[:, None, :]
+            h = np.matmul(a, W)
+            h += b[:, None, :]
             a = h if i == len(layers) - 1 else self._act(h)
             outs.append(a)
         return outs
