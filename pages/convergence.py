@@ -170,10 +170,11 @@ with st.expander("The two rules, step by step"):
     st.latex(r"\text{A: stop}")
     st.latex(r"\text{B: } \eta \leftarrow \rho\,\eta,\ \text{stop once } \eta < \eta_{\text{stop}}")
 
-with st.expander("The same runs in your own notebook"):
-    # Drawn only on request: the first code block on a page loads the browser's syntax highlighter,
-    # 0.4 s of JavaScript before the page's charts appear (a profile of the page's load).
-    if st.toggle("Show the code for these settings", key="conv.code"):
+# Drawn when opened: the first code block on a page loads the browser's syntax highlighter,
+# 0.4 s of JavaScript before the page's charts appear (a profile of the page's load).
+notebook = st.expander("The same runs in your own notebook", key=P.key("code"), on_change="rerun")
+with notebook:
+    if notebook.open:
         st.code(
             "import gdcore as gd\n"
             f"surface = gd.surfaces.get({lesson.SURFACE!r})\n"

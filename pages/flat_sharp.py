@@ -176,18 +176,21 @@ with right:
 st.caption("Each dot is where one run ended; the text beside each diamond counts the runs that ended within "
            f"{lesson.RADIUS:g} of it.")
 
-with st.expander("The numbers behind the gap"):
-    table = gap_table(g)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
-    if told.gap_note:
-        st.caption(told.gap_note)
-    st.caption(
-        "Curvature: the second derivative of the train loss along the shift. The estimate treats each valley as a "
-        "perfect bowl, which holds while d is small next to the valley's width. The sharp valley is also shallower "
-        f"than the flat one: the train loss averages {lesson.N_SAMPLES} copies of the landscape, each moved a little, "
-        "and that smears a narrow dip."
-    )
+# Drawn when opened (as every data grid here): a grid folded away still costs each move its redraw.
+numbers = st.expander("The numbers behind the gap", key=P.key("numbers"), on_change="rerun")
+with numbers:
+    if numbers.open:
+        table = gap_table(g)
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
+        if told.gap_note:
+            st.caption(told.gap_note)
+        st.caption(
+            "Curvature: the second derivative of the train loss along the shift. The estimate treats each valley as a "
+            "perfect bowl, which holds while d is small next to the valley's width. The sharp valley is also shallower "
+            f"than the flat one: the train loss averages {lesson.N_SAMPLES} copies of the landscape, each moved a little, "
+            "and that smears a narrow dip."
+        )
 
 with st.expander("Why this matters for real networks"):
     st.markdown(

@@ -172,10 +172,13 @@ with right:
     show(lr_chart(*args))
     st.caption("Orange lines: the end of each cycle, where the weights are saved.")
 
-with st.expander("The numbers: every saved point and the average"):
-    table = loss_table(facts)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
+# Drawn when opened (as every data grid here): a grid folded away still costs each move its redraw.
+numbers = st.expander("The numbers: every saved point and the average", key=P.key("numbers"), on_change="rerun")
+with numbers:
+    if numbers.open:
+        table = loss_table(facts)
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
 
 with st.expander("Why averaging helps, and what it cannot do"):
     st.markdown(

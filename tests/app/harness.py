@@ -138,6 +138,20 @@ def cases(at: AppTest):
             yield f"toggle {w.key}={value}", (lambda a, k=w.key, v=value: a.toggle(key=k).set_value(v))
     for w in at.button:
         yield f"button {w.key}", (lambda a, k=w.key: a.button(key=k).click())
+    for node, _ in _nodes(at.main):
+        key = opens_on_request(node)
+        if key:
+            yield f"expander {key} opened", (lambda a, k=key: a.session_state.__setitem__(k, True))
+
+
+def opens_on_request(node):
+    """The key of an expander whose contents are drawn once it is opened (``on_change="rerun"``), else None.
+
+    Such an expander has a widget id ending in its key; AppTest opens it through the session state.
+    """
+    if isinstance(node, Expander) and node.proto.id:
+        return node.proto.id.split("-", 2)[2]
+    return None
 
 
 def _radio_value(widget, formatted):

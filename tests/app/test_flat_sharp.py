@@ -14,6 +14,11 @@ OFFSETS = np.random.default_rng(0).standard_normal((32, 2)) * 0.25
 
 
 def page_table(at):
+    """The table in the page's expander of numbers, drawn once a student opens it."""
+    assert not at.dataframe  # drawn only when opened
+    at.session_state["fs.numbers"] = True
+    at.run()
+    assert problems(at) == []
     frame = at.dataframe[0].value
     assert list(frame["minimum"]) == ["flat minimum", "sharp minimum"]
     return frame

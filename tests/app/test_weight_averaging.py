@@ -11,6 +11,11 @@ PAGE = "pages/weight_averaging.py"
 
 
 def page_table(at):
+    """The table in the page's expander of numbers, drawn once a student opens it."""
+    assert not at.dataframe  # drawn only when opened
+    at.session_state["swa.numbers"] = True
+    at.run()
+    assert problems(at) == []
     frame = at.dataframe[0].value
     assert list(frame["weights"])[-1] == "average"
     return frame
