@@ -173,15 +173,22 @@ with st.expander("This saddle, and why the Hessian tells it from a minimum"):
         "factor 1 + η·|λ| per step along the downhill direction."
     )
 
+@st.fragment
+def more_places(steps, tol, noise, seed):
+    """The second half: its own radio and sliders rerun it alone; steps, tol, noise and seed are the controls'
+    above, whose moves rerun the whole page and so this section with their new values."""
+    # CASES.get(k, k): AppTest formats an option's label again when it sets a radio by label.
+    case = P.radio("case", "Show", list(lesson.CASES), value=D["case"], format_func=lambda k: lesson.CASES.get(k, k),
+                   horizontal=True)
+    st.subheader(lesson.CASES[case])
+    if case == "monkey":
+        monkey_section(steps, tol, noise, seed)
+    else:
+        plateau_section(steps, tol)
+
+
 st.header("Two more places where the gradient fades")
-# CASES.get(k, k): AppTest formats an option's label again when it sets a radio by label.
-case = P.radio("case", "Show", list(lesson.CASES), value=D["case"], format_func=lambda k: lesson.CASES.get(k, k),
-               horizontal=True)
-st.subheader(lesson.CASES[case])
-if case == "monkey":
-    monkey_section(steps, tol, noise, seed)
-else:
-    plateau_section(steps, tol)
+more_places(steps, tol, noise, seed)
 
 with st.expander("Why saddles matter more than they seem"):
     st.markdown(

@@ -146,28 +146,37 @@ show(loss_chart(key, lr, steps, seed))
 st.caption("Both curves are the full loss L at each point, although SGD only ever looked at one sample per update. "
            "Dashed grey lines: a new epoch begins with a fresh shuffle. A run that leaves the map is drawn until it does.")
 
-st.subheader("One loss per sample")
-st.markdown(
-    f"Sample i's loss ℓᵢ is the same landscape moved by its own small random offset (spread {scenario.spread:g}), "
-    "so every sample's lowest points sit somewhere else (orange dots), and the full loss L, their mean, is a "
-    "blurred version of the landscape."
-)
-sample = P.slider("sample", "Show the loss of sample i", 1, N_SAMPLES, D["sample"])
-f = facts_of(key, lr, steps, seed, sample)
-batch_line, sgd_line, orders_line, sample_line = lesson.story(f)
-left, right = st.columns(2, gap="medium")
-with left:
-    show(sample_chart(key, sample))
-with right:
-    show(full_loss_chart(key, sample))
-say(sample_line)
-
+# The verdicts on the runs do not read which sample is shown (tests/lessons/test_sgd.py), so they
+# take the default sample's facts, and the sample section is a fragment: its slider reruns that section alone.
+f = facts_of(key, lr, steps, seed, D["sample"])
+batch_line, sgd_line, orders_line, _ = lesson.story(f)
 with verdicts:
     say(batch_line)
     say(sgd_line)
 with orders:
     say(orders_line)
     st.progress(f.escaped / ORDERS, text=f"{f.escaped} of {ORDERS} SGD runs ended away from {scenario.names[scenario.trap]}")
+
+
+@st.fragment
+def sample_section(key, lr, steps, seed):
+    """One loss per sample: the sample slider, sample i's own loss beside the full loss, and its angle in words."""
+    st.subheader("One loss per sample")
+    st.markdown(
+        f"Sample i's loss ℓᵢ is the same landscape moved by its own small random offset (spread "
+        f"{SCENARIOS[key].spread:g}), so every sample's lowest points sit somewhere else (orange dots), and the full "
+        "loss L, their mean, is a blurred version of the landscape."
+    )
+    sample = P.slider("sample", "Show the loss of sample i", 1, N_SAMPLES, D["sample"])
+    left, right = st.columns(2, gap="medium")
+    with left:
+        show(sample_chart(key, sample))
+    with right:
+        show(full_loss_chart(key, sample))
+    say(lesson.sample_line(facts_of(key, lr, steps, seed, sample)))
+
+
+sample_section(key, lr, steps, seed)
 
 with st.expander("Why the jitter helps, and why SGD is not the whole story"):
     st.markdown(

@@ -34,3 +34,18 @@ def test_a_divergent_preset_is_explained_and_still_drawn(app_url, browser_page):
     browser_page.get_by_text("Diverged", exact=False).first.wait_for(timeout=60_000)
     browser_page.wait_for_selector(DRAWN, timeout=60_000)
     assert browser_page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.parametrize("path, label, content", [
+    ("weight-averaging", "The numbers: every saved point and the average", "[data-testid='stDataFrame']"),
+    ("flat-vs-sharp", "The numbers behind the gap", "[data-testid='stDataFrame']"),
+    ("convergence", "The same runs in your own notebook", "[data-testid='stCode']"),
+])
+def test_an_expander_draws_its_contents_once_opened(app_url, browser_page, path, label, content):
+    """Tables and code are drawn when their expander opens (a folded grid still cost every move its redraw)."""
+    open_and_wait(browser_page, f"{app_url}/{path}")
+    browser_page.wait_for_selector(DRAWN, timeout=60_000)
+    assert browser_page.locator(content).count() == 0
+    browser_page.locator("[data-testid='stExpander'] summary", has_text=label).click()
+    browser_page.wait_for_selector(content, timeout=60_000)
+    assert browser_page.locator("[data-testid='stException']").count() == 0

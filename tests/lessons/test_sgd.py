@@ -126,6 +126,24 @@ def test_the_words_follow_the_numbers(preset_facts):
     assert "still on its way" in lesson.batch_line(moving)[1]
 
 
+@pytest.mark.parametrize("preset", list(lesson.PRESETS))
+def test_the_verdicts_on_the_runs_do_not_depend_on_the_sample_shown(preset):
+    """The page draws the runs' verdicts once and reruns only the sample section when the sample moves."""
+    values = lesson.PRESETS[preset]
+    first, last = (lesson.story(facts_of({**values, "sample": i})) for i in (1, lesson.N_SAMPLES))
+    assert first[:3] == last[:3]
+    assert first[3] != last[3]  # the sample's own line does follow it
+
+
+def test_moving_the_sample_changes_its_words_and_keeps_the_verdicts():
+    at = fresh(PAGE)
+    at.slider(key="sgd.sample").set_value(lesson.N_SAMPLES).run()
+    assert problems(at) == []
+    on_page = shown(at)
+    for tone, text in lesson.story(facts_of({"sample": lesson.N_SAMPLES})):
+        assert text in on_page[tone], (tone, text)
+
+
 def shown(at):
     return {kind: [e.value for e in getattr(at, kind)] for kind in ("success", "info", "warning", "error", "markdown")}
 
