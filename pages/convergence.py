@@ -6,6 +6,7 @@ import streamlit as st
 import gdcore as gd
 from gdcore import charts
 from lessons import convergence as lesson
+from ui.details import on_request
 from ui.params import Params
 from ui.show import cached, cached_chart, show, stack
 
@@ -172,9 +173,9 @@ with st.expander("The two rules, step by step"):
 
 # Drawn when opened: the first code block on a page loads the browser's syntax highlighter,
 # 0.4 s of JavaScript before the page's charts appear (a profile of the page's load).
-notebook = st.expander("The same runs in your own notebook", key=P.key("code"), on_change="rerun")
+notebook, shown = on_request("The same runs in your own notebook", P.key("code"))
 with notebook:
-    if notebook.open:
+    if shown:
         st.code(
             "import gdcore as gd\n"
             f"surface = gd.surfaces.get({lesson.SURFACE!r})\n"

@@ -6,6 +6,7 @@ import streamlit as st
 
 from gdcore import charts
 from lessons import flat_sharp as lesson
+from ui.details import numbers_table, on_request
 from ui.params import Params
 from ui.show import cached, cached_chart, show, stack
 
@@ -176,13 +177,10 @@ with right:
 st.caption("Each dot is where one run ended; the text beside each diamond counts the runs that ended within "
            f"{lesson.RADIUS:g} of it.")
 
-# Drawn when opened (as every data grid here): a grid folded away still costs each move its redraw.
-numbers = st.expander("The numbers behind the gap", key=P.key("numbers"), on_change="rerun")
+numbers, shown = on_request("The numbers behind the gap", P.key("numbers"))
 with numbers:
-    if numbers.open:
-        table = gap_table(g)
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
+    if shown:
+        numbers_table(gap_table(g))
         if told.gap_note:
             st.caption(told.gap_note)
         st.caption(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from gdcore import charts
 from lessons import weight_averaging as lesson
+from ui.details import numbers_table, on_request
 from ui.params import Params
 from ui.show import cached, cached_chart, show, stack
 
@@ -172,13 +173,10 @@ with right:
     show(lr_chart(*args))
     st.caption("Orange lines: the end of each cycle, where the weights are saved.")
 
-# Drawn when opened (as every data grid here): a grid folded away still costs each move its redraw.
-numbers = st.expander("The numbers: every saved point and the average", key=P.key("numbers"), on_change="rerun")
+numbers, shown = on_request("The numbers: every saved point and the average", P.key("numbers"))
 with numbers:
-    if numbers.open:
-        table = loss_table(facts)
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[1:]})
+    if shown:
+        numbers_table(loss_table(facts))
 
 with st.expander("Why averaging helps, and what it cannot do"):
     st.markdown(
