@@ -21,7 +21,7 @@ def main(targets):
     targets = targets or [""] + [lesson.url_path for lesson in LESSONS]
     # Streamlit scrolls inside its own container, so a tall viewport is what shows a whole page.
     with serve_app() as url, chromium_page(height=2200) as page:
-        # The first session of a fresh server may not know the page list yet: open the home page first.
+        # The home page first: its screenshot is the first target, and it warms the server's imports.
         open_and_wait(page, url)
         for target in targets:
             open_and_wait(page, f"{url}/{target}")

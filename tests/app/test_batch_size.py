@@ -6,7 +6,7 @@ import numpy as np
 from lessons import batch_size as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/batch_size.py"
+PAGE = "app_pages/batch_size.py"
 
 
 def test_every_widget_extreme_and_option_draws():

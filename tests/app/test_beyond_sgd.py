@@ -1,7 +1,7 @@
 from lessons import beyond_sgd as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/beyond_sgd.py"
+PAGE = "app_pages/beyond_sgd.py"
 
 
 def markdown(at):

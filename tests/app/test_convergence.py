@@ -3,7 +3,7 @@ import pytest
 from lessons import convergence as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/convergence.py"
+PAGE = "app_pages/convergence.py"
 KEYS = ("lr", "noise", "patience", "min_delta", "factor", "stop_lr", "steps", "seed")
 
 

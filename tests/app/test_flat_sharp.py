@@ -8,7 +8,7 @@ import gdcore as gd
 from lessons import flat_sharp as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/flat_sharp.py"
+PAGE = "app_pages/flat_sharp.py"
 SURFACE = gd.surfaces.get("flat_sharp")
 OFFSETS = np.random.default_rng(0).standard_normal((32, 2)) * 0.25
 

@@ -5,7 +5,7 @@ import numpy as np
 from lessons import gradient_descent as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/gradient_descent.py"
+PAGE = "app_pages/gradient_descent.py"
 
 
 def shown(at, tone):

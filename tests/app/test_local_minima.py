@@ -1,7 +1,7 @@
 from lessons import local_minima as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/local_minima.py"
+PAGE = "app_pages/local_minima.py"
 
 
 def test_every_widget_extreme_and_option_draws():

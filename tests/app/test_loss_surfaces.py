@@ -3,7 +3,7 @@ import pytest
 from lessons import loss_surfaces as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/loss_surfaces.py"
+PAGE = "app_pages/loss_surfaces.py"
 
 
 def shown(at):

@@ -1,7 +1,7 @@
 from lessons import network_landscape as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/network_landscape.py"
+PAGE = "app_pages/network_landscape.py"
 
 
 def test_every_widget_extreme_and_option_draws():

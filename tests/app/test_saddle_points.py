@@ -2,7 +2,7 @@ import math
 
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/saddle_points.py"
+PAGE = "app_pages/saddle_points.py"
 
 
 def texts(at, kind):

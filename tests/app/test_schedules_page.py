@@ -6,7 +6,7 @@ from lessons import schedules as lesson
 from lessons.loss_surfaces import latex_lines
 from tests.app.harness import cases, exercise, fresh, problems
 
-PAGE = "pages/schedules.py"
+PAGE = "app_pages/schedules.py"
 
 
 def texts(at, tone):

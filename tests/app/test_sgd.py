@@ -6,7 +6,7 @@ import gdcore as gd
 
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/sgd.py"
+PAGE = "app_pages/sgd.py"
 
 
 def test_every_widget_extreme_and_option_draws():

@@ -161,7 +161,7 @@ def square(x):
 def _page_run():
     """The module a page's rerun makes: the same source compiled into fresh globals, as Streamlit reruns a page."""
     namespace = {"__name__": "__main__"}
-    exec(compile(_PAGE, "pages/cached_probe.py", "exec"), namespace)
+    exec(compile(_PAGE, "app_pages/cached_probe.py", "exec"), namespace)
     return namespace
 
 
@@ -178,7 +178,7 @@ def test_cached_makes_one_wrapper_per_function_and_its_cache_serves_every_rerun(
 def test_cached_keeps_apart_what_differs_in_code_or_bound():
     namespace = _page_run()
     other = {"__name__": "__main__"}
-    exec(compile(_PAGE.replace("x * x", "x + x"), "pages/cached_probe.py", "exec"), other)
+    exec(compile(_PAGE.replace("x * x", "x + x"), "app_pages/cached_probe.py", "exec"), other)
     square, doubled = cached(max_entries=4)(namespace["square"]), cached(max_entries=4)(other["square"])
     assert doubled is not square
     assert (square(3), doubled(3)) == (9, 6)

@@ -7,7 +7,7 @@ import pytest
 from lessons import weight_averaging as lesson
 from tests.app.harness import exercise, fresh, problems
 
-PAGE = "pages/weight_averaging.py"
+PAGE = "app_pages/weight_averaging.py"
 
 
 def page_table(at):

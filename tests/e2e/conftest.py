@@ -25,7 +25,7 @@ def browser(app_url):
 @pytest.fixture(scope="session")
 def browser_page(app_url, browser):
     with chromium_page(browser=browser) as page:
-        # A fresh server's first session may not know the page list yet: open the home page first.
+        # The session starts where a student's usually does, on the home page.
         open_and_wait(page, app_url)
         yield page
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tools.browser import open_and_wait
+from tools.browser import chromium_page, open_and_wait, serve_app
 from ui.course import LESSONS
 
 CHART = "[data-testid='stVegaLiteChart']"
@@ -49,3 +49,14 @@ def test_an_expander_draws_its_contents_once_opened(app_url, browser_page, path,
     browser_page.locator("[data-testid='stExpander'] summary", has_text=label).click()
     browser_page.wait_for_selector(content, timeout=60_000)
     assert browser_page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_deep_link_can_be_the_first_visit_to_a_fresh_server(browser):
+    """A teacher's link may be what wakes the app: its first visitor lands on the page, with no
+    "Page not found" dialog (Streamlit showed one while the pages sat in a folder named pages/)."""
+    with serve_app() as url, chromium_page(browser=browser) as page:
+        open_and_wait(page, f"{url}/batch-size?lr=0.1")
+        page.wait_for_selector(DRAWN, timeout=60_000)
+        assert page.locator("text=Page not found").count() == 0
+        assert page.get_by_role("heading", name="Batch size").count() >= 1
+        assert "lr=0.1" in page.url

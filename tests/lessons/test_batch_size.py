@@ -12,7 +12,7 @@ import pytest
 from lessons import batch_size as lesson
 from tests.app.harness import fresh, problems
 
-PAGE = "pages/batch_size.py"
+PAGE = "app_pages/batch_size.py"
 
 
 def data():

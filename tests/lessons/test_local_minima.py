@@ -11,7 +11,7 @@ import gdcore as gd
 from lessons import local_minima as lesson
 from tests.app.harness import fresh, problems
 
-PAGE = "pages/local_minima.py"
+PAGE = "app_pages/local_minima.py"
 
 
 def facts_of(values):

@@ -9,7 +9,7 @@ import gdcore as gd
 from lessons import saddle_points as lesson
 from tests.app.harness import fresh, problems
 
-PAGE = "pages/saddle_points.py"
+PAGE = "app_pages/saddle_points.py"
 
 
 def strict(values):

@@ -9,7 +9,7 @@ import gdcore as gd
 from lessons import sgd as lesson
 from tests.app.harness import fresh, problems
 
-PAGE = "pages/sgd.py"
+PAGE = "app_pages/sgd.py"
 
 
 def facts_of(values):

@@ -13,7 +13,7 @@ import gdcore as gd
 from lessons import weight_averaging as lesson
 from tests.app.harness import fresh, problems
 
-PAGE = "pages/weight_averaging.py"
+PAGE = "app_pages/weight_averaging.py"
 SURFACE = gd.surfaces.get("flat_sharp")
 
 
