@@ -22,8 +22,9 @@ critical_points = cached(max_entries=4)(lesson.critical_points)
 
 
 @cached(max_entries=32)
-def facts_of(key, lr, steps, seed, sample):
-    return lesson.facts(run(key, lr, steps, seed), sample)
+def facts_of(key, lr, steps, seed):
+    """The runs' facts, about the default sample: the section below shows another with ``lesson.showing``."""
+    return lesson.facts(run(key, lr, steps, seed), D["sample"])
 
 
 def critical_markers(key):
@@ -146,9 +147,9 @@ show(loss_chart(key, lr, steps, seed))
 st.caption("Both curves are the full loss L at each point, although SGD only ever looked at one sample per update. "
            "Dashed grey lines: a new epoch begins with a fresh shuffle. A run that leaves the map is drawn until it does.")
 
-# The verdicts on the runs do not read which sample is shown (tests/lessons/test_sgd.py), so they
-# take the default sample's facts, and the sample section is a fragment: its slider reruns that section alone.
-f = facts_of(key, lr, steps, seed, D["sample"])
+# The verdicts on the runs do not read which sample is shown (tests/lessons/test_sgd.py), so the
+# sample section is a fragment: its slider reruns that section alone.
+f = facts_of(key, lr, steps, seed)
 batch_line, sgd_line, orders_line, _ = lesson.story(f)
 with verdicts:
     say(batch_line)
@@ -159,7 +160,7 @@ with orders:
 
 
 @st.fragment
-def sample_section(key, lr, steps, seed):
+def sample_section(key, f):
     """One loss per sample: the sample slider, sample i's own loss beside the full loss, and its angle in words."""
     st.subheader("One loss per sample")
     st.markdown(
@@ -173,10 +174,10 @@ def sample_section(key, lr, steps, seed):
         show(sample_chart(key, sample))
     with right:
         show(full_loss_chart(key, sample))
-    say(lesson.sample_line(facts_of(key, lr, steps, seed, sample)))
+    say(lesson.sample_line(lesson.showing(f, sample)))
 
 
-sample_section(key, lr, steps, seed)
+sample_section(key, f)
 
 with st.expander("Why the jitter helps, and why SGD is not the whole story"):
     st.markdown(

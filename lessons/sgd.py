@@ -10,7 +10,7 @@ compares with the full gradient at the start; ``story`` words it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -229,6 +229,12 @@ def facts(r: Run, sample_index=1) -> Facts:
         counts=tuple(int(c) for c in counts), diverged=int((~ended).sum()), epochs=r.steps / N_SAMPLES,
         sample=sample(key, sample_index), sample_grad_at_end=float(per_sample),
     )
+
+
+
+def showing(f: Facts, sample_index) -> Facts:
+    """``f`` about sample ``sample_index`` instead: of all the facts only the sample's own depend on it."""
+    return replace(f, sample=sample(f.scenario, sample_index))
 
 
 # --- words ------------------------------------------------------------------------------------------

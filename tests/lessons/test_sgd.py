@@ -133,6 +133,9 @@ def test_the_verdicts_on_the_runs_do_not_depend_on_the_sample_shown(preset):
     first, last = (lesson.story(facts_of({**values, "sample": i})) for i in (1, lesson.N_SAMPLES))
     assert first[:3] == last[:3]
     assert first[3] != last[3]  # the sample's own line does follow it
+    # What the page draws: the default sample's facts turned to another sample say what facts of it say.
+    turned = lesson.showing(facts_of({**values, "sample": 1}), lesson.N_SAMPLES)
+    assert turned == facts_of({**values, "sample": lesson.N_SAMPLES})
 
 
 def test_moving_the_sample_changes_its_words_and_keeps_the_verdicts():
