@@ -132,15 +132,19 @@ lr_chart, plane, loss_chart = figures(surface_name, x0, y0, steps, spec_a, spec_
 with picture:
     preset = st.session_state.get("sched.preset")
     chosen = lesson.PRESETS.get(preset)
-    # Only while the view is still the preset's: once a widget moves, the caption would be wrong.
+    # Only while the view is still the preset's: once a widget moves, the caption would be wrong. Its
+    # place stays, empty: a caption that came and went would move the charts below it, and the browser
+    # would build them again instead of swapping their data.
+    preset_note = st.empty()
     if chosen and (surface_name, x0, y0, steps, spec_a, spec_b) == (
             chosen["surface"], chosen["x0"], chosen["y0"], chosen["steps"], lesson.spec(chosen, "a"), lesson.spec(chosen, "b")):
-        st.caption(f"Preset **{preset}**: {KINDS[lesson.PRESETS[preset]['a']]} (A) against "
+        preset_note.caption(f"Preset **{preset}**: {KINDS[lesson.PRESETS[preset]['a']]} (A) against "
                    f"{KINDS[lesson.PRESETS[preset]['b']]} (B) on {TITLES[lesson.PRESETS[preset]['surface']]}.")
     show(lr_chart)
     show(stack(plane_base(surface_name), plane))
-    for line in lines:
-        say(line)
+    with st.container():  # as many lines as the runs call for, in one place: the chart below stays put
+        for line in lines:
+            say(line)
     show(loss_chart)
 
 st.markdown("**The two schedules**")

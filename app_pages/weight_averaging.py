@@ -152,18 +152,22 @@ with view:
     )
 with verdict:
     current = {"lr": lr, "low": low, "cycles": cycles, "length": length, "batch": batch, "seed": seed}
+    # One place for the preset's note, shown or empty: a note that came and went would move the
+    # chart below it, and the browser would build that chart again instead of swapping its data.
+    preset_note = st.empty()
     for preset, values in lesson.PRESETS.items():
         if values == current:
-            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+            preset_note.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
     getattr(st, told.tone)(told.headline)
     show(saved_points_chart(tuple(map(float, facts.train)), tuple(map(float, facts.test)), float(facts.average_train),
                            float(facts.average_test)))
     st.caption("Each saved point's train and test loss and the average's; dashed: the average's test loss.")
 
-if told.runs:
-    st.markdown(told.runs)
-for note in told.notes:
-    st.caption(note)
+with st.container():  # as many notes as the run calls for, in one place: the charts below stay put
+    if told.runs:
+        st.markdown(told.runs)
+    for note in told.notes:
+        st.caption(note)
 
 left, right = st.columns(2, gap="medium")
 with left:

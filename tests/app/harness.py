@@ -84,6 +84,25 @@ def _nodes(node, hidden=False):
         yield from _nodes(node.children[index], hidden or isinstance(node, Expander))
 
 
+def chart_places(at):
+    """Where each chart sits in the page's element tree: the index path from the main area down.
+
+    Streamlit's browser keeps an element for as long as an element of the same kind arrives at
+    its place; a chart that moves (a caption before it comes or goes) is built again from scratch.
+    """
+    places = []
+
+    def walk(node, path):
+        for index in sorted(getattr(node, "children", {}) or {}):
+            child = node.children[index]
+            if child.type == "vega_lite_chart":
+                places.append(path + (index,))
+            walk(child, path + (index,))
+
+    walk(at.main, ())
+    return places
+
+
 def first_slider(at):
     """The first slider (or select slider) on the page that is not inside an expander: the one a student meets first."""
     for node, hidden in _nodes(at.main):

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.app.harness import first_slider, fresh, step
+from tests.app.harness import chart_places, first_slider, fresh, step
 from tests.app.test_chart_sizes import chart_bytes
 from ui.course import LESSONS
 
@@ -74,3 +74,32 @@ def test_a_slider_move_swaps_the_charts_data_and_keeps_their_specs(lesson):
             assert changed, f"{lesson.url_path}: {key} no longer rebuilds a chart: take it out of REBUILDS"
             continue
         assert not changed, f"{lesson.url_path}: moving {key} changed the spec of charts {changed}, not only their data"
+
+
+def _start(lesson, preset=None):
+    """The page at its defaults, or after a click of the preset button keyed ``preset``."""
+    at = fresh(lesson.file)
+    if preset is not None:
+        at.button(key=preset).click().run()
+    return at
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.url_path for lesson in LESSONS])
+def test_a_slider_move_keeps_every_chart_in_its_place(lesson):
+    """A caption or a line of verdict that comes and goes before a chart moves that chart down or up
+    the page, and the browser builds it again instead of swapping its data. From the defaults every
+    slider moves one step; from each preset the first slider does (any move ends the preset, and its
+    caption with it)."""
+    page = fresh(lesson.file)
+    moves = [(None, w.key) for w in _sliders(page)]
+    moves += [(b.key, first_slider(page).key) for b in page.button if ".preset." in (b.key or "")]
+    assert moves
+    for preset, key in moves:
+        at = _start(lesson, preset)
+        assert not at.exception, (preset, at.exception)
+        before = chart_places(at)
+        if step(at, next(w for w in _sliders(at) if w.key == key)) is False:
+            continue
+        assert not at.exception, (preset, key, at.exception)
+        assert chart_places(at) == before, (f"{lesson.url_path}: from {preset or 'the defaults'}, moving {key} "
+                                            f"moved charts {before} to {chart_places(at)}")
