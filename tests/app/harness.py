@@ -78,10 +78,11 @@ def _real(option: str):
         return option
 
 
-def _nodes(node, hidden=False):
-    yield node, hidden
+def _nodes(node, hidden=False, path=()):
+    """Every node under ``node``, depth first: (node, whether an expander hides it, its index path)."""
+    yield node, hidden, path
     for index in sorted(getattr(node, "children", {})):
-        yield from _nodes(node.children[index], hidden or isinstance(node, Expander))
+        yield from _nodes(node.children[index], hidden or isinstance(node, Expander), path + (index,))
 
 
 def chart_places(at):
@@ -90,22 +91,12 @@ def chart_places(at):
     Streamlit's browser keeps an element for as long as an element of the same kind arrives at
     its place; a chart that moves (a caption before it comes or goes) is built again from scratch.
     """
-    places = []
-
-    def walk(node, path):
-        for index in sorted(getattr(node, "children", {}) or {}):
-            child = node.children[index]
-            if child.type == "vega_lite_chart":
-                places.append(path + (index,))
-            walk(child, path + (index,))
-
-    walk(at.main, ())
-    return places
+    return [path for node, _, path in _nodes(at.main) if node.type == "vega_lite_chart"]
 
 
 def first_slider(at):
     """The first slider (or select slider) on the page that is not inside an expander: the one a student meets first."""
-    for node, hidden in _nodes(at.main):
+    for node, hidden, _ in _nodes(at.main):
         if not hidden and node.type in ("slider", "select_slider"):
             return node
     raise AssertionError("no slider outside an expander")
@@ -157,7 +148,7 @@ def cases(at: AppTest):
             yield f"toggle {w.key}={value}", (lambda a, k=w.key, v=value: a.toggle(key=k).set_value(v))
     for w in at.button:
         yield f"button {w.key}", (lambda a, k=w.key: a.button(key=k).click())
-    for node, _ in _nodes(at.main):
+    for node, _, _ in _nodes(at.main):
         key = opens_on_request(node)
         if key:
             yield f"expander {key} opened", (lambda a, k=key: a.session_state.__setitem__(k, True))
