@@ -46,10 +46,32 @@ def _invalid(spec_text: str) -> str | None:
     return None
 
 
+def gapless_dashes(spec) -> list:
+    """Dash patterns in a spec that have no gaps, such as ``[1, 0]``: a solid line drawn the slow way.
+
+    The canvas cuts a line with any dash pattern into dashes, so a gapless one costs what a
+    dashed line does and shows a solid one (``gdcore.charts.SOLID`` is the empty pattern).
+    """
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "strokeDash":
+                patterns = [value] if isinstance(value, list) else (
+                    value.get("scale", {}).get("range", []) + [value.get("value", [])] if isinstance(value, dict) else [])
+                found += [p for p in patterns if isinstance(p, list) and p and len(p) % 2 == 0 and not any(p[1::2])]
+            else:
+                found += gapless_dashes(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += gapless_dashes(value)
+    return found
+
+
 def chart_problems(at: AppTest) -> list[str]:
     """Every chart's Vega-Lite spec must satisfy the schema (the app skips Altair's own check).
 
-    Specs that differ only in their dataset names are validated once.
+    Specs that differ only in their dataset names are validated once. A dash pattern
+    without gaps is a problem too (see ``gapless_dashes``).
     """
     found = []
     for chart in at.get("vega_lite_chart"):
@@ -59,6 +81,7 @@ def chart_problems(at: AppTest) -> list[str]:
         error = _invalid(text)
         if error:
             found.append(f"invalid chart spec: {error}")
+        found += [f"a solid line drawn as the dash {p}" for p in gapless_dashes(spec)]
     return found
 
 
