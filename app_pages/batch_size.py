@@ -119,10 +119,7 @@ def runs_section():
     facts = lesson.facts(runs_now, lr, steps)
     told = lesson.story(facts)
     with verdict:
-        current = {"lr": lr, "steps": steps, "seed": seed}
-        for preset, values in lesson.PRESETS.items():
-            if values == current:
-                st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+        P.preset_note(lesson.PRESETS, {"lr": lr, "steps": steps, "seed": seed}, lambda name: f"{lesson.PRESET_NOTES[name]}.")
         getattr(st, told.tone)(told.headline)
 
     st.subheader("Progress per update, and per sample")

@@ -157,10 +157,8 @@ facts = lesson.facts(g, small_ends, large_ends, lr, where, small, large)
 told = lesson.story(facts)
 
 with controls:
-    current = {"shift": shift, "starts": where, "lr": lr, "small": small, "large": large}
-    for preset, values in lesson.PRESETS.items():
-        if values == current:
-            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+    P.preset_note(lesson.PRESETS, {"shift": shift, "starts": where, "lr": lr, "small": small, "large": large},
+                  lambda name: f"{lesson.PRESET_NOTES[name]}.")
     getattr(st, told.gap[0])(told.gap[1])
 
 with view:

@@ -1,6 +1,5 @@
 """Gradient descent: the update rule, the learning rate, and where the path really lives."""
 
-import numpy as np
 import streamlit as st
 
 import gdcore as gd
@@ -104,11 +103,8 @@ with view:
     show(plane_chart(surface_name, lr, x0, y0, steps))
     st.caption("Drag the replay slider under the map to walk through the run (in your browser, nothing is "
                "recomputed). Black arrow: the next step −η∇L(w_t), drawn to scale.")
-    current = {"lr": lr, "x0": x0, "y0": y0, "steps": steps}
-    preset = next((name for name, values in PRESETS.items() if values["surface"] == surface_name
-                   and all(np.isclose(current[k], values[k]) for k in current)), None)
-    if preset:
-        st.caption(f"Preset **{preset}**: η = {lr:g} on the ravine, {steps} steps.")
+    P.preset_note(PRESETS, {"surface": surface_name, "lr": lr, "x0": x0, "y0": y0, "steps": steps},
+                  lambda name: f"η = {lr:g} on the ravine, {steps} steps.")
 
 loss, step = curve_charts(surface_name, lr, x0, y0, steps)
 left, right = st.columns(2, gap="medium")

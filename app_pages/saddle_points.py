@@ -149,9 +149,7 @@ lines = lesson.story(facts)
 current = dict(zip(PRESET_KEYS, args))
 with view:
     show(plane_chart(args, "A strict saddle: plain and noisy gradient descent"))
-    for preset, values in lesson.PRESETS.items():
-        if all(values[k] == current[k] for k in PRESET_KEYS):
-            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+    P.preset_note(lesson.PRESETS, current, lambda name: f"{lesson.PRESET_NOTES[name]}.")
     say(lines[:2])
 
 left, right = st.columns(2, gap="medium")

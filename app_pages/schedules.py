@@ -84,7 +84,6 @@ def schedule_controls(key, surface_name, steps):
 
 def apply_preset(name):
     P.set(**lesson.PRESETS[name])
-    st.session_state["sched.preset"] = name
 
 
 def reset_for_surface():
@@ -130,16 +129,12 @@ f = facts(surface_name, x0, y0, steps, spec_a, spec_b)
 lines = lesson.story(f)
 lr_chart, plane, loss_chart = figures(surface_name, x0, y0, steps, spec_a, spec_b)
 with picture:
-    preset = st.session_state.get("sched.preset")
-    chosen = lesson.PRESETS.get(preset)
-    # Only while the view is still the preset's: once a widget moves, the caption would be wrong. Its
-    # place stays, empty: a caption that came and went would move the charts below it, and the browser
-    # would build them again instead of swapping their data.
-    preset_note = st.empty()
-    if chosen and (surface_name, x0, y0, steps, spec_a, spec_b) == (
-            chosen["surface"], chosen["x0"], chosen["y0"], chosen["steps"], lesson.spec(chosen, "a"), lesson.spec(chosen, "b")):
-        preset_note.caption(f"Preset **{preset}**: {KINDS[lesson.PRESETS[preset]['a']]} (A) against "
-                   f"{KINDS[lesson.PRESETS[preset]['b']]} (B) on {TITLES[lesson.PRESETS[preset]['surface']]}.")
+    # A preset is matched on what it runs: the surface, the start, the steps and both schedules.
+    views = {name: {"surface": v["surface"], "x0": v["x0"], "y0": v["y0"], "steps": v["steps"],
+                    "a": lesson.spec(v, "a"), "b": lesson.spec(v, "b")} for name, v in lesson.PRESETS.items()}
+    P.preset_note(views, {"surface": surface_name, "x0": x0, "y0": y0, "steps": steps, "a": spec_a, "b": spec_b},
+                  lambda name: f"{KINDS[lesson.PRESETS[name]['a']]} (A) against {KINDS[lesson.PRESETS[name]['b']]} (B) "
+                               f"on {TITLES[lesson.PRESETS[name]['surface']]}.")
     show(lr_chart)
     show(stack(plane_base(surface_name), plane))
     with st.container():  # as many lines as the runs call for, in one place: the chart below stays put

@@ -136,10 +136,8 @@ with controls:
 
 with view:
     show(stack(plane_base(key), paths_chart(key, lr, steps, seed)))
-    current = {"scenario": key, "lr": lr, "steps": steps, "seed": seed}
-    for preset, values in lesson.PRESETS.items():
-        if all(values[k] == v for k, v in current.items()):
-            st.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}. {scenario.setup}")
+    P.preset_note(lesson.PRESETS, {"scenario": key, "lr": lr, "steps": steps, "seed": seed},
+                  lambda name: f"{lesson.PRESET_NOTES[name]}. {scenario.setup}")
     verdicts = st.container()  # filled below, once the sample slider has been read
 
 orders = st.container()

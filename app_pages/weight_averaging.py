@@ -151,13 +151,8 @@ with view:
         "minimum (green) sits a little away from the train loss's (black)."
     )
 with verdict:
-    current = {"lr": lr, "low": low, "cycles": cycles, "length": length, "batch": batch, "seed": seed}
-    # One place for the preset's note, shown or empty: a note that came and went would move the
-    # chart below it, and the browser would build that chart again instead of swapping its data.
-    preset_note = st.empty()
-    for preset, values in lesson.PRESETS.items():
-        if values == current:
-            preset_note.caption(f"Preset **{preset}**: {lesson.PRESET_NOTES[preset]}.")
+    P.preset_note(lesson.PRESETS, {"lr": lr, "low": low, "cycles": cycles, "length": length, "batch": batch, "seed": seed},
+                  lambda name: f"{lesson.PRESET_NOTES[name]}.")
     getattr(st, told.tone)(told.headline)
     show(saved_points_chart(tuple(map(float, facts.train)), tuple(map(float, facts.test)), float(facts.average_train),
                            float(facts.average_test)))

@@ -136,7 +136,32 @@ class Params:
             for cell, i in zip(cells, range(row, min(row + per_row, len(names)))):
                 cell.button(names[i], on_click=on_click, args=(names[i],), key=f"{self.page}.preset.{i}", width="stretch")
 
+    def preset_note(self, presets, current, note):
+        """Caption the preset the widgets are at, in a place kept either way; return its name, or None.
+
+        ``presets`` maps names to the values they set and ``current`` the widgets' values: a preset
+        is matched on the keys of ``current`` (numbers to a relative 1e-9). ``note(name)`` is the
+        caption's text. Off every preset the place stays, empty: a note that came and went would
+        move the elements below it, and the browser would build their charts again instead of
+        swapping their data.
+        """
+        slot = st.empty()
+        name = next((name for name, values in presets.items()
+                     if all(key in values and _same(values[key], value) for key, value in current.items())), None)
+        if name is not None:
+            slot.caption(f"Preset **{name}**: {note(name)}")
+        return name
+
     def set(self, **values):
         """Set widgets from code (e.g. a preset button) before they are drawn."""
         for name, value in values.items():
             st.session_state[self.key(name)] = value
+
+
+def _same(a, b) -> bool:
+    """Equal, or, for two real numbers, equal to a relative 1e-9 (a slider's value and a preset's)."""
+    if a == b:
+        return True
+    real = (int, float)
+    return (isinstance(a, real) and isinstance(b, real) and not isinstance(a, bool) and not isinstance(b, bool)
+            and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12))
