@@ -104,7 +104,7 @@ with view:
     st.caption("Drag the replay slider under the map to walk through the run (in your browser, nothing is "
                "recomputed). Black arrow: the next step −η∇L(w_t), drawn to scale.")
     P.preset_note(PRESETS, {"surface": surface_name, "lr": lr, "x0": x0, "y0": y0, "steps": steps},
-                  lambda name: f"η = {lr:g} on the ravine, {steps} steps.")
+                  lambda name: f"η = {lr:g} on the {gd.surfaces.get(surface_name).title.lower()}, {steps} steps.")
 
 loss, step = curve_charts(surface_name, lr, x0, y0, steps)
 left, right = st.columns(2, gap="medium")
