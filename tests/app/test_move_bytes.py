@@ -103,3 +103,29 @@ def test_a_slider_move_keeps_every_chart_in_its_place(lesson):
         assert not at.exception, (preset, key, at.exception)
         assert chart_places(at) == before, (f"{lesson.url_path}: from {preset or 'the defaults'}, moving {key} "
                                             f"moved charts {before} to {chart_places(at)}")
+
+
+def _choices(at):
+    """(widget kind, key, option) for every other option of each select box and radio, and each toggle flipped."""
+    for w in at.selectbox:
+        yield from (("selectbox", w.key, i) for i in range(len(w.options)) if w.options[i] != w.value)
+    for w in at.radio:
+        yield from (("radio", w.key, option) for option in w.options if option != w.value)
+    for w in at.toggle:
+        yield "toggle", w.key, not w.value
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.url_path for lesson in LESSONS])
+def test_a_choice_keeps_every_chart_in_its_place(lesson):
+    """As for sliders: a choice that leaves the page's charts as many as they were leaves them where
+    they were. (A choice may change how many there are, as Saddle points' kind of saddle does; the
+    browser then builds the page's charts again, and rightly.)"""
+    for kind, key, option in _choices(fresh(lesson.file)):
+        at = fresh(lesson.file)
+        before = chart_places(at)
+        widget = getattr(at, kind)(key=key)
+        (widget.select_index(option) if kind == "selectbox" else widget.set_value(option)).run()
+        assert not at.exception, (key, option, at.exception)
+        after = chart_places(at)
+        if len(after) == len(before):
+            assert after == before, f"{lesson.url_path}: choosing {key}={option} moved charts {before} to {after}"
