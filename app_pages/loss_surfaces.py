@@ -86,7 +86,8 @@ with controls:
     P.preset_buttons(lesson.PRESETS, apply_preset, per_row=2)
     name = P.selectbox("surface", "Surface", NAMES, value=lesson.DEFAULTS["surface"],
                        format_func=lambda n: TITLES.get(n, n), on_change=reset_for_surface)
-    st.caption("Choosing a surface also moves the cut to the line through its global minimum.")
+    st.caption("Choosing a surface in the box also moves the cut to the line through its global minimum; "
+               "a preset sets its own cut.")
     surface = gd.surfaces.get(name)
     (_, _), (ya, yb) = surface.bounds
     # The verdict depends on the surface only; the cut comes last, beside the cross-section it draws.

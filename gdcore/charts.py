@@ -478,12 +478,14 @@ def plane_size(bounds, width=WIDTH, max_height=480):
 def axis_titles(chart, x_title, y_title):
     """Name a plane's axes (default w₁, w₂), e.g. α and β on a slice, x₁ and x₂ in input space.
 
-    The first layer that draws the axes (the image under every plane) carries the titles.
+    Every layer that encodes a field on x and y gets the names: Vega-Lite joins the differing
+    names of a shared axis ("α, w₁"), so a path or a marker layered over a renamed plane
+    would otherwise add its own w₁ to the axis.
 
     >>> import gdcore as gd
     >>> spec = axis_titles(surface(gd.surfaces.get("bowl"), resolution=4), "α", "β").to_dict()
-    >>> spec["layer"][0]["encoding"]["x"]["title"], spec["layer"][0]["encoding"]["y"]["title"]
-    ('α', 'β')
+    >>> {(l["encoding"]["x"]["title"], l["encoding"]["y"]["title"]) for l in spec["layer"] if "field" in l["encoding"]["x"]}
+    {('α', 'β')}
     """
     layers = [chart]
     while layers:
@@ -493,9 +495,13 @@ def axis_titles(chart, x_title, y_title):
             layers = list(sub) + layers
             continue
         encoding = getattr(layer, "encoding", alt.Undefined)
-        if encoding is not alt.Undefined and getattr(encoding, "x", alt.Undefined) is not alt.Undefined:
-            encoding.x.title, encoding.y.title = x_title, y_title
-            return chart
+        if encoding is alt.Undefined:
+            continue
+        for channel, title in (("x", x_title), ("y", y_title)):
+            enc = getattr(encoding, channel, alt.Undefined)
+            # A position channel, not a pixel offset (XValue) or a datum: those have no axis of their own.
+            if isinstance(enc, (alt.X, alt.Y)):
+                enc.title = title
     return chart
 
 

@@ -269,7 +269,10 @@ def story(f):
             lines.append(f"- **{n}** diverged after {f.steps_done[n]} steps: its learning rate is too large here.")
             continue
         verdict = "" if n == "SGD" else f" ({f.comparison(n)} SGD)"
-        zig = f", turning back on {f.turns[n]} of {f.steps_done[n]} steps" if f.turns[n] else ", never turning back"
+        # What `reversals` counts: a step against the one before it (a zigzag), not a path that curves
+        # round over many steps, which a run past the minimum and back may do without one.
+        zig = (f"; {f.turns[n]} of its {f.steps_done[n]} steps point back against the step before" if f.turns[n]
+               else "; no step points back against the one before")
         notes = []
         if n == "RMSprop" and f.first_steps[n] > 3 * f.lr_adaptive:
             alpha = gd.RMSprop().alpha

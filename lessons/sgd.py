@@ -58,7 +58,7 @@ PRESETS = {
 PRESET_NOTES = {
     "Escape a saddle": "batch gradient descent stops at the saddle; SGD's jitter carries it into a valley",
     "Leave a shallow minimum": "batch gradient descent settles in the shallow valley; SGD hops over the low rim",
-    "Too small a step": "the kicks are as small as the steps: in 300 updates neither run gets anywhere",
+    "Too small a step": "the kicks are as small as the steps: in 300 updates both runs creep towards the saddle, and neither escapes it",
 }
 
 

@@ -67,6 +67,26 @@ def gapless_dashes(spec) -> list:
     return found
 
 
+def _units(spec):
+    """The single-view layers of a spec, depth first."""
+    if isinstance(spec, dict) and "layer" in spec:
+        for part in spec["layer"]:
+            yield from _units(part)
+    elif isinstance(spec, dict):
+        yield spec
+
+
+def merged_titles(spec) -> list:
+    """Axes whose layers name them differently: Vega-Lite then joins the names ("α, w₁") under the axis."""
+    found = []
+    for channel in ("x", "y"):
+        titles = {json.dumps(enc["title"]) for unit in _units(spec)
+                  if isinstance(enc := unit.get("encoding", {}).get(channel), dict) and "field" in enc and "title" in enc}
+        if len(titles) > 1:
+            found.append((channel, sorted(titles)))
+    return found
+
+
 def chart_problems(at: AppTest) -> list[str]:
     """Every chart's Vega-Lite spec must satisfy the schema (the app skips Altair's own check).
 
@@ -82,6 +102,7 @@ def chart_problems(at: AppTest) -> list[str]:
         if error:
             found.append(f"invalid chart spec: {error}")
         found += [f"a solid line drawn as the dash {p}" for p in gapless_dashes(spec)]
+        found += [f"the {axis} axis is named differently by its layers: {names}" for axis, names in merged_titles(spec)]
     return found
 
 

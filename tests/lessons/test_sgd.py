@@ -98,7 +98,7 @@ def test_a_shallow_minimum_holds_batch_gd_and_sgd_hops_out(preset_facts):
     assert "a deeper minimum lies elsewhere" in lesson.batch_line(f)[1]
 
 
-def test_too_small_a_step_gets_nowhere_and_the_words_say_so(preset_facts):
+def test_too_small_a_step_creeps_towards_the_saddle_and_escapes_nowhere(preset_facts):
     f = preset_facts["Too small a step"]
     b = f.batch
     assert b.status == "max_steps" and b.end_grad > lesson.SETTLED and not b.bouncing and b.approaching
