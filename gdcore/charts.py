@@ -732,14 +732,31 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     # The markers take their path's colour from the data: a second legend of the same paths
     # would not merge with the line's (colour + dash) one.
     ends["c"] = ends["path"].map(dict(zip(names, colors[:n])))
+    # Runs often share a start ("one run per batch size, same start"): the last run's start is a dot,
+    # each earlier run's a ring one size up, so starts on one spot nest like a target and every run's
+    # stays in sight, as its dash does along a shared track.
+    ends["s"] = ends["path"].map(dict(zip(names, _ring_sizes(n))))
     color_of_row = alt.Color("c:N", scale=None)
-    starts = alt.Chart(ends).mark_point(shape="circle", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
-        x=alt.X("x0:Q"), y=alt.Y("y0:Q"), color=color_of_row
-    )
+    innermost = names[-1] if names else None
+    dot = alt.Chart(ends[ends["path"] == innermost]).mark_point(
+        shape="circle", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
+        x=alt.X("x0:Q"), y=alt.Y("y0:Q"), color=color_of_row)
+    rings = alt.Chart(ends[ends["path"] != innermost]).mark_point(shape="circle", filled=False, strokeWidth=2.5, clip=True).encode(
+        x=alt.X("x0:Q"), y=alt.Y("y0:Q"), stroke=alt.Stroke("c:N", scale=None), size=alt.Size("s:Q", scale=None))
     finish = alt.Chart(ends).mark_point(shape="square", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
         x=alt.X("x1:Q"), y=alt.Y("y1:Q"), color=color_of_row
     )
-    return layer(line, starts, finish)
+    return layer(line, rings, dot, finish)
+
+
+def _ring_sizes(n):
+    """Areas of the start rings of ``n`` paths: the last is the dot (110, about 10.5 px across),
+    each earlier one 6 px wider than the one after it.
+
+    >>> _ring_sizes(3)
+    [506.25, 272.25, 110.25]
+    """
+    return [(10.5 + 6.0 * (n - 1 - i)) ** 2 for i in range(n)]
 
 
 #: Most rows any one chart sends for its curves: under Altair's 5,000-row limit in a notebook.
