@@ -742,7 +742,9 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
         shape="circle", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
         x=alt.X("x0:Q"), y=alt.Y("y0:Q"), color=color_of_row)
     rings = alt.Chart(ends[ends["path"] != innermost]).mark_point(shape="circle", filled=False, strokeWidth=2.5, clip=True).encode(
-        x=alt.X("x0:Q"), y=alt.Y("y0:Q"), stroke=alt.Stroke("c:N", scale=None), size=alt.Size("s:Q", scale=None))
+        # Colour, not stroke: an unfilled point takes its colour as its stroke, and a stroke channel here
+        # would split the paths' one legend (colour + dash) in two.
+        x=alt.X("x0:Q"), y=alt.Y("y0:Q"), color=color_of_row, size=alt.Size("s:Q", scale=None))
     finish = alt.Chart(ends).mark_point(shape="square", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
         x=alt.X("x1:Q"), y=alt.Y("y1:Q"), color=color_of_row
     )
