@@ -241,3 +241,17 @@ def test_the_replay_scrubs_every_update_with_its_real_step_and_caption():
     # Each layer that depends on t filters on it.
     filters = [f["filter"] for layer in spec["layer"] for f in layer.get("transform", [])]
     assert "datum.step <= t" in filters and "datum.step == t" in filters
+
+
+def test_runs_that_share_a_start_nest_as_rings_around_the_last_runs_dot():
+    start = np.zeros((1, 2))
+    named = {name: np.vstack([start, start + step]) for name, step in (("a", 1.0), ("b", 2.0), ("c", 3.0))}
+    spec = charts.paths(named).to_dict()
+    tables = spec["datasets"]
+    rings, dot = spec["layer"][1], spec["layer"][2]
+    assert rings["mark"]["filled"] is False and dot["mark"]["filled"] is True
+    ring_rows = tables[rings["data"]["name"]]
+    assert [r["path"] for r in ring_rows] == ["a", "b"] and [r["path"] for r in tables[dot["data"]["name"]]] == ["c"]
+    # Each earlier ring 6 px wider than the next, the innermost ring wider than the dot (about 10.5 px).
+    diameters = [np.sqrt(r["s"]) for r in ring_rows]
+    assert diameters == pytest.approx([22.5, 16.5]) and np.sqrt(dot["mark"]["size"]) < diameters[-1]
