@@ -36,7 +36,8 @@ def plane_run(surface_name, lr, x0, y0, steps):
     traj = run(surface_name, lr, x0, y0, steps)
     lengths = lesson.step_lengths(traj.points)
     captions = [
-        f"t = {t}:  loss {lesson.number(traj.losses[t])},  ‖∇L‖ {lesson.number(traj.grad_norms[t])},  "
+        # One fact a line: on a phone the plot is under 200 px wide, and one line ran past it.
+        f"t = {t}:  loss {lesson.number(traj.losses[t])}\n‖∇L‖ {lesson.number(traj.grad_norms[t])}\n"
         f"next step {lesson.number(lengths[t])} long"
         for t in range(len(lengths))
     ]

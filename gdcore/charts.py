@@ -1623,9 +1623,9 @@ def replay(objective, points, *, bounds=None, title=None, resolution=70, width=W
     that is :math:`-\\eta\\nabla L(w_t)`). The arrowhead is a chevron in the plane's own units,
     so it points along the step whatever the chart's aspect. ``points`` is the run's
     ``(T+1, 2)`` path; non-finite points (a diverged run) are left out. ``start`` is the
-    slider's first value (default: the last update). ``captions[t]`` is a line of text shown
-    over the plot while update ``t`` is shown (e.g. its loss and step length); ``critical`` is
-    passed to :func:`landscape`.
+    slider's first value (default: the last update). ``captions[t]`` is text shown over the
+    plot while update ``t`` is shown (e.g. its loss and step length), a line for each ``\n``
+    in it (short lines fit a phone's narrow plot); ``critical`` is passed to :func:`landscape`.
 
     >>> import gdcore as gd
     >>> traj = gd.descend(gd.surfaces.get("bowl"), gd.SGD(lr=0.1), (1.0, 1.0), 5)
@@ -1710,7 +1710,7 @@ def _replay_layers(pts, bounds, color, label, start, captions):
     extra = []
     if captions is not None:
         text = pd.DataFrame({"step": np.arange(len(captions)), "caption": [str(c) for c in captions]})
-        extra.append(alt.Chart(text).mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold",
+        extra.append(alt.Chart(text).mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold", lineBreak="\n",
                                                color="#111111").encode(x=alt.XValue(6), y=alt.YValue(6), text=alt.Text("caption:N"))
                      .transform_filter("datum.step == t"))
     return [faint, strong, arrow_layer, here, first, *extra], t
