@@ -118,7 +118,9 @@ st.markdown(
     "A wide, flat minimum barely notices the move; a narrow, sharp one is left high on a wall."
 )
 st.latex(r"L_{\text{test}}(w) = L_{\text{train}}(w - d)")
-st.latex(r"\text{gap}(w^*) = L_{\text{test}}(w^*) - L_{\text{train}}(w^*) \approx \tfrac12\, d^{\top} \nabla^2 L_{\text{train}}(w^*)\, d")
+# Two lines: on one, the formula was wider than a phone's column and was cut off.
+st.latex(r"\begin{aligned} \text{gap}(w^*) &= L_{\text{test}}(w^*) - L_{\text{train}}(w^*) \\ "
+         r"&\approx \tfrac12\, d^{\top} \nabla^2 L_{\text{train}}(w^*)\, d \end{aligned}")
 
 controls, cut, plane = st.columns([0.95, 1.35, 1.35], gap="medium")
 with controls:
