@@ -761,6 +761,8 @@ def _ring_sizes(n):
     return [(10.5 + 6.0 * (n - 1 - i)) ** 2 for i in range(n)]
 
 
+#: The longest legend name that still shares a row with others in :func:`xy_lines`.
+LEGEND_NAME_CHARS = 24
 #: Most rows any one chart sends for its curves: under Altair's 5,000-row limit in a notebook.
 CURVE_ROWS = 4000
 
@@ -1238,11 +1240,14 @@ def xy_lines(
         return data[keep]
 
     names = list(lines) + [n for n in points if n not in lines]
+    # Long names one to a row: three of them side by side ran past a phone's screen, and the
+    # legend lost the last.
+    columns = 1 if max(map(len, names), default=0) > LEGEND_NAME_CHARS else min(len(names), 3)
     color = alt.Color(
         "series:N",
         scale=alt.Scale(domain=names, range=list(colors[: max(1, len(names))])),
         title=None,
-        legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300, symbolType="circle"),
+        legend=alt.Legend(orient="bottom", columns=columns, labelLimit=300, symbolType="circle"),
     )
     x = alt.X("x:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False),
               axis=log_axis([v for _, (xv, _) in {**lines, **points}.items() for v in np.ravel(xv)]) if log_x else alt.Axis(format=PLAIN))
@@ -1254,7 +1259,7 @@ def xy_lines(
         "series:N",
         scale=alt.Scale(domain=names, range=[[6, 4] if n in dashed else list(SOLID) for n in names]),
         title=None,
-        legend=alt.Legend(orient="bottom", columns=min(len(names), 3), labelLimit=300, symbolType="circle"),
+        legend=alt.Legend(orient="bottom", columns=columns, labelLimit=300, symbolType="circle"),
     )
     layers = [
         alt.Chart(frame(lines)).mark_line(strokeWidth=2, clip=True).encode(x=x, y=y, color=color, strokeDash=dash, order=alt.Order("x:Q"), tooltip=tooltip)
