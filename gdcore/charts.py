@@ -732,33 +732,47 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     # The markers take their path's colour from the data: a second legend of the same paths
     # would not merge with the line's (colour + dash) one.
     ends["c"] = ends["path"].map(dict(zip(names, colors[:n])))
-    # Runs often share a start ("one run per batch size, same start"): the last run's start is a dot,
-    # each earlier run's a ring one size up, so starts on one spot nest like a target and every run's
-    # stays in sight, as its dash does along a shared track.
-    ends["s"] = ends["path"].map(dict(zip(names, _ring_sizes(n))))
-    color_of_row = alt.Color("c:N", scale=None)
-    innermost = names[-1] if names else None
-    dot = alt.Chart(ends[ends["path"] == innermost]).mark_point(
-        shape="circle", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
-        x=alt.X("x0:Q"), y=alt.Y("y0:Q"), color=color_of_row)
-    rings = alt.Chart(ends[ends["path"] != innermost]).mark_point(shape="circle", filled=False, strokeWidth=2.5, clip=True).encode(
-        # Colour, not stroke: an unfilled point takes its colour as its stroke, and a stroke channel here
-        # would split the paths' one legend (colour + dash) in two.
-        x=alt.X("x0:Q"), y=alt.Y("y0:Q"), color=color_of_row, size=alt.Size("s:Q", scale=None))
-    finish = alt.Chart(ends).mark_point(shape="square", size=110, filled=True, stroke="white", strokeWidth=1.5, clip=True).encode(
-        x=alt.X("x1:Q"), y=alt.Y("y1:Q"), color=color_of_row
-    )
-    return layer(line, rings, dot, finish)
+    # Runs often share a start ("one run per batch size, same start") and may share an end (two
+    # optimizers in one minimum). Where markers meet, the last run's stays the filled marker it is
+    # alone, and each earlier run's is a ring of its colour one size up: they nest like a target,
+    # and every run stays in sight, as its dash does along a shared track.
+    color_of_row, size_of_row = alt.Color("c:N", scale=None), alt.Size("s:Q", scale=None)
+    span = 1.0
+    if len(xs):
+        (bx0, bx1), (by0, by1) = bounds or ((xs.min(), xs.max()), (ys.min(), ys.max()))
+        span = max(bx1 - bx0, by1 - by0, 1e-12)
+    markers = []
+    for shape, (cx, cy) in (("circle", ("x0", "y0")), ("square", ("x1", "y1"))):
+        at = ends[["path", "c"]].assign(x=ends[cx], y=ends[cy])
+        level = _nest_levels(at[["x", "y"]].to_numpy(), MARKERS_MEET * span)
+        at["s"] = (10.5 + 6.0 * level) ** 2
+        for hollow in (True, False):
+            part = at[(level > 0) == hollow]
+            # Never an empty table (Vega would take an infinite extent from it): one marker of size 0.
+            part = part if len(part) else at.iloc[:1].assign(s=0.0) if len(at) else at
+            mark = (dict(filled=False, strokeWidth=2.5) if hollow
+                    else dict(filled=True, stroke="white", strokeWidth=1.5))
+            # Colour, not stroke, for the rings too: an unfilled point takes its colour as its stroke, and
+            # a stroke channel here would split the paths' one legend (colour + dash) in two.
+            markers.append(alt.Chart(part).mark_point(shape=shape, clip=True, **mark).encode(
+                x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color_of_row, size=size_of_row))
+    return layer(line, *markers)
 
 
-def _ring_sizes(n):
-    """Areas of the start rings of ``n`` paths: the last is the dot (110, about 10.5 px across),
-    each earlier one 6 px wider than the one after it.
+#: Two markers meet when their centres are closer than this share of the window's span: about
+#: a marker's width on a plane some 700 px wide.
+MARKERS_MEET = 0.015
 
-    >>> _ring_sizes(3)
-    [506.25, 272.25, 110.25]
+
+def _nest_levels(points, tol):
+    """For each marker, how many later ones sit on it (within ``tol`` on both axes): its ring's place from the inside.
+
+    >>> _nest_levels(np.array([[0.0, 0.0], [0.0, 0.001], [1.0, 1.0], [0.0, 0.0]]), 0.01).tolist()
+    [2, 1, 0, 0]
     """
-    return [(10.5 + 6.0 * (n - 1 - i)) ** 2 for i in range(n)]
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    near = (np.abs(points[:, None, :] - points[None, :, :]) < tol).all(axis=-1)
+    return np.triu(near, k=1).sum(axis=1)
 
 
 #: The longest legend name that still shares a row with others in :func:`xy_lines`.

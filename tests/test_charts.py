@@ -243,15 +243,33 @@ def test_the_replay_scrubs_every_update_with_its_real_step_and_caption():
     assert "datum.step <= t" in filters and "datum.step == t" in filters
 
 
-def test_runs_that_share_a_start_nest_as_rings_around_the_last_runs_dot():
+def _markers(spec):
+    """(shape, hollow) -> [(path, diameter)] of the markers a paths chart draws (size-0 placeholders left out)."""
+    out = {}
+    for part in spec["layer"][1:]:
+        rows = spec["datasets"][part["data"]["name"]]
+        key = (part["mark"]["shape"], not part["mark"]["filled"])
+        out[key] = [(r["path"], float(np.sqrt(r["s"]))) for r in rows if r["s"] > 0]
+    return out
+
+
+def test_markers_that_meet_nest_as_rings_and_markers_apart_stay_filled():
     start = np.zeros((1, 2))
-    named = {name: np.vstack([start, start + step]) for name, step in (("a", 1.0), ("b", 2.0), ("c", 3.0))}
-    spec = charts.paths(named).to_dict()
-    tables = spec["datasets"]
-    rings, dot = spec["layer"][1], spec["layer"][2]
-    assert rings["mark"]["filled"] is False and dot["mark"]["filled"] is True
-    ring_rows = tables[rings["data"]["name"]]
-    assert [r["path"] for r in ring_rows] == ["a", "b"] and [r["path"] for r in tables[dot["data"]["name"]]] == ["c"]
-    # Each earlier ring 6 px wider than the next, the innermost ring wider than the dot (about 10.5 px).
-    diameters = [np.sqrt(r["s"]) for r in ring_rows]
-    assert diameters == pytest.approx([22.5, 16.5]) and np.sqrt(dot["mark"]["size"]) < diameters[-1]
+    # Three runs from one start; a and c end on one spot, b ends elsewhere.
+    named = {"a": np.vstack([start, [[1.0, 1.0]]]), "b": np.vstack([start, [[2.0, 0.0]]]), "c": np.vstack([start, [[1.0, 1.0]]])}
+    m = _markers(charts.paths(named, bounds=((-1, 3), (-1, 3))).to_dict())
+    # Starts: a and b are rings around c's dot, each earlier one 6 px wider; the dot is about 10.5 px.
+    assert m[("circle", True)] == [("a", pytest.approx(22.5)), ("b", pytest.approx(16.5))]
+    assert m[("circle", False)] == [("c", pytest.approx(10.5))]
+    # Ends: a's square is a ring round c's; b's, alone, stays filled.
+    assert m[("square", True)] == [("a", pytest.approx(16.5))]
+    assert m[("square", False)] == [("b", pytest.approx(10.5)), ("c", pytest.approx(10.5))]
+
+
+def test_runs_apart_keep_filled_markers_and_no_table_is_empty():
+    named = {"a": np.array([[0.0, 0.0], [1.0, 0.0]]), "b": np.array([[0.0, 2.0], [1.0, 2.0]])}
+    spec = charts.paths(named, bounds=((-1, 3), (-1, 3))).to_dict()
+    m = _markers(spec)
+    assert m[("circle", True)] == [] and m[("square", True)] == []
+    assert [p for p, _ in m[("circle", False)]] == ["a", "b"] and [p for p, _ in m[("square", False)]] == ["a", "b"]
+    assert all(len(spec["datasets"][part["data"]["name"]]) for part in spec["layer"])
