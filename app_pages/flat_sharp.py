@@ -77,7 +77,12 @@ def ends_marks(lr, batch, where, color):
     dots = charts.dots({"where a run ended": final}, colors=(color,), size=22)
     # A second legend beside the minima's does not fit a phone; the caption under the maps names the dots.
     dots.encoding.color["legend"] = None
-    return minima_marks(labels, size=70), dots
+    # The dots over the minima, so that runs ending exactly on one still show; the counts over both
+    # (invisible points that carry the labels): under the dots, a cloud hid a count's start ("ll 200 runs").
+    counts = minima_marks(labels, size=0)
+    for channel in ("shape", "fill"):  # the minima's legend is drawn once, by the diamonds
+        counts.layer[0].encoding[channel]["legend"] = None
+    return minima_marks(size=70), dots, counts
 
 
 def ends_map(lr, batch, where, color):
