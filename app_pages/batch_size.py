@@ -119,7 +119,7 @@ def runs_section():
     facts = lesson.facts(runs_now, lr, steps)
     told = lesson.story(facts)
     with verdict:
-        P.preset_note(lesson.PRESETS, {"lr": lr, "steps": steps, "seed": seed}, lambda name: f"{lesson.PRESET_NOTES[name]}.")
+        P.preset_note(lesson.PRESETS, {"lr": lr, "steps": steps, "seed": seed}, lesson.PRESET_NOTES)
         getattr(st, told.tone)(told.headline)
 
     st.subheader("Progress per update, and per sample")

@@ -165,7 +165,7 @@ told = lesson.story(facts)
 
 with controls:
     P.preset_note(lesson.PRESETS, {"shift": shift, "starts": where, "lr": lr, "small": small, "large": large},
-                  lambda name: f"{lesson.PRESET_NOTES[name]}.")
+                  lesson.PRESET_NOTES)
     getattr(st, told.gap[0])(told.gap[1])
 
 with view:

@@ -136,7 +136,7 @@ facts = lesson.facts(run(*args))
 current = {"surface": name, "lr_scale": scale, "steps": steps, "resolution": resolution, "x0": x0, "y0": y0}
 with view:
     show(stack(map_base(*args[:4]), your_path(*args)))
-    P.preset_note(lesson.PRESETS, current, lambda name: f"{lesson.PRESET_NOTES[name]}.")
+    P.preset_note(lesson.PRESETS, current, lesson.PRESET_NOTES)
     for tone, text in lesson.story(facts):
         getattr(st, tone)(text)
 

@@ -149,7 +149,7 @@ lines = lesson.story(facts)
 current = dict(zip(PRESET_KEYS, args))
 with view:
     show(plane_chart(args, "A strict saddle: plain and noisy gradient descent"))
-    P.preset_note(lesson.PRESETS, current, lambda name: f"{lesson.PRESET_NOTES[name]}.")
+    P.preset_note(lesson.PRESETS, current, lesson.PRESET_NOTES)
     say(lines[:2])
 
 left, right = st.columns(2, gap="medium")

@@ -152,7 +152,7 @@ with view:
     )
 with verdict:
     P.preset_note(lesson.PRESETS, {"lr": lr, "low": low, "cycles": cycles, "length": length, "batch": batch, "seed": seed},
-                  lambda name: f"{lesson.PRESET_NOTES[name]}.")
+                  lesson.PRESET_NOTES)
     getattr(st, told.tone)(told.headline)
     show(saved_points_chart(tuple(map(float, facts.train)), tuple(map(float, facts.test)), float(facts.average_train),
                            float(facts.average_test)))

@@ -697,9 +697,10 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {"path": [], "step": [], "x": [], "y": []}
     )
+    # The window the paths are drawn in: it sets the digits kept and when two markers meet.
+    window = bounds or (((data.x.min(), data.x.max()), (data.y.min(), data.y.max())) if len(data) else ((0.0, 1.0), (0.0, 1.0)))
     if len(data):
-        # Five significant digits of the window the paths span: finer than a pixel, half the bytes.
-        window = bounds or ((data.x.min(), data.x.max()), (data.y.min(), data.y.max()))
+        # Five significant digits of the window: finer than a pixel, half the bytes.
         data = data.round({"x": _decimals(window) + 1, "y": _decimals(window) + 1})
     names = list(named_points)
     n = max(1, len(names))
@@ -737,10 +738,8 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     # alone, and each earlier run's is a ring of its colour one size up: they nest like a target,
     # and every run stays in sight, as its dash does along a shared track.
     color_of_row, size_of_row = alt.Color("c:N", scale=None), alt.Size("s:Q", scale=None)
-    span = 1.0
-    if len(xs):
-        (bx0, bx1), (by0, by1) = bounds or ((xs.min(), xs.max()), (ys.min(), ys.max()))
-        span = max(bx1 - bx0, by1 - by0, 1e-12)
+    (bx0, bx1), (by0, by1) = window
+    span = max(bx1 - bx0, by1 - by0, 1e-12)
     markers = []
     for shape, (cx, cy) in (("circle", ("x0", "y0")), ("square", ("x1", "y1"))):
         at = ends[["path", "c"]].assign(x=ends[cx], y=ends[cy])

@@ -140,16 +140,17 @@ class Params:
         """Caption the preset the widgets are at, in a place kept either way; return its name, or None.
 
         ``presets`` maps names to the values they set and ``current`` the widgets' values: a preset
-        is matched on the keys of ``current`` (numbers to a relative 1e-9). ``note(name)`` is the
-        caption's text. Off every preset the place stays, empty: a note that came and went would
-        move the elements below it, and the browser would build their charts again instead of
+        is matched on the keys of ``current`` (numbers to a relative 1e-9). ``note`` is a lesson's
+        ``PRESET_NOTES`` (a phrase per name, the full stop added here) or a function of the name that
+        returns the whole text. Off every preset the place stays, empty: a note that came and went
+        would move the elements below it, and the browser would build their charts again instead of
         swapping their data.
         """
         slot = st.empty()
         name = next((name for name, values in presets.items()
                      if all(key in values and _same(values[key], value) for key, value in current.items())), None)
         if name is not None:
-            slot.caption(f"Preset **{name}**: {note(name)}")
+            slot.caption(f"Preset **{name}**: {note(name) if callable(note) else note[name] + '.'}")
         return name
 
     def set(self, **values):

@@ -108,7 +108,7 @@ def test_a_slider_move_keeps_every_chart_in_its_place(lesson):
 def _choices(at):
     """(widget kind, key, option) for every other option of each select box and radio, and each toggle flipped."""
     for w in at.selectbox:
-        yield from (("selectbox", w.key, i) for i in range(len(w.options)) if w.options[i] != w.value)
+        yield from (("selectbox", w.key, i) for i in range(len(w.options)) if w.options[i] != w.format_func(w.value))
     for w in at.radio:
         yield from (("radio", w.key, option) for option in w.options if option != w.value)
     for w in at.toggle:
