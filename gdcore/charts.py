@@ -740,21 +740,28 @@ def paths(named_points: Mapping[str, np.ndarray], *, bounds=None, stride=1, colo
     color_of_row, size_of_row = alt.Color("c:N", scale=None), alt.Size("s:Q", scale=None)
     (bx0, bx1), (by0, by1) = window
     span = max(bx1 - bx0, by1 - by0, 1e-12)
-    markers = []
-    for shape, (cx, cy) in (("circle", ("x0", "y0")), ("square", ("x1", "y1"))):
-        at = ends[["path", "c"]].assign(x=ends[cx], y=ends[cy])
+    # One table for the four marker layers (starts and ends, rings and filled), each taking its rows
+    # by a filter: four tables cost a move 4-9 kB of table headers on the wire.
+    parts = []
+    for kind, (cx, cy) in (("start", ("x0", "y0")), ("end", ("x1", "y1"))):
+        at = ends[["path", "c"]].assign(x=ends[cx], y=ends[cy], kind=kind)
         level = _nest_levels(at[["x", "y"]].to_numpy(), MARKERS_MEET * span)
-        at["s"] = (10.5 + 6.0 * level) ** 2
-        for hollow in (True, False):
-            part = at[(level > 0) == hollow]
-            # Never an empty table (Vega would take an infinite extent from it): one marker of size 0.
-            part = part if len(part) else at.iloc[:1].assign(s=0.0) if len(at) else at
-            mark = (dict(filled=False, strokeWidth=2.5) if hollow
-                    else dict(filled=True, stroke="white", strokeWidth=1.5))
+        at = at.assign(s=(10.5 + 6.0 * level) ** 2, ring=(level > 0).astype(np.int8))
+        for ring in (1, 0):
+            if len(at) and not (at["ring"] == ring).any():
+                # Every layer keeps a row (Vega would take an infinite extent from none): one of size 0.
+                parts.append(at.iloc[:1].assign(s=0.0, ring=ring))
+        parts.append(at)
+    table = pd.concat(parts, ignore_index=True) if parts else ends[["path", "c"]].assign(x=[], y=[], kind=[], s=[], ring=[])
+    markers = []
+    for kind, shape in (("start", "circle"), ("end", "square")):
+        for ring in (1, 0):
+            mark = dict(filled=False, strokeWidth=2.5) if ring else dict(filled=True, stroke="white", strokeWidth=1.5)
             # Colour, not stroke, for the rings too: an unfilled point takes its colour as its stroke, and
             # a stroke channel here would split the paths' one legend (colour + dash) in two.
-            markers.append(alt.Chart(part).mark_point(shape=shape, clip=True, **mark).encode(
-                x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color_of_row, size=size_of_row))
+            markers.append(alt.Chart(table).mark_point(shape=shape, clip=True, **mark).encode(
+                x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color_of_row, size=size_of_row)
+                .transform_filter(f"datum.kind == '{kind}' && datum.ring == {ring}"))
     return layer(line, *markers)
 
 

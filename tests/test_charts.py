@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 import struct
 import zlib
 
@@ -244,10 +245,14 @@ def test_the_replay_scrubs_every_update_with_its_real_step_and_caption():
 
 
 def _markers(spec):
-    """(shape, hollow) -> [(path, diameter)] of the markers a paths chart draws (size-0 placeholders left out)."""
+    """(shape, hollow) -> [(path, diameter)] of the markers a paths chart draws (size-0 placeholders left out).
+
+    The marker layers share one table and take their rows by a filter on its kind and ring columns.
+    """
     out = {}
     for part in spec["layer"][1:]:
-        rows = spec["datasets"][part["data"]["name"]]
+        kind, ring = re.fullmatch(r"datum\.kind == '(\w+)' && datum\.ring == (\d)", part["transform"][0]["filter"]).groups()
+        rows = [r for r in spec["datasets"][part["data"]["name"]] if r["kind"] == kind and r["ring"] == int(ring)]
         key = (part["mark"]["shape"], not part["mark"]["filled"])
         out[key] = [(r["path"], float(np.sqrt(r["s"]))) for r in rows if r["s"] > 0]
     return out
